@@ -1,0 +1,44 @@
+// One error format: what failed, where, the useful lines, the fix. Only src/cli.ts maps these to exit codes.
+
+/** Exit codes, documented in the README. */
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERNAL: 70 } as const;
+
+export interface ErrorDetail {
+  /** Where it happened: a host name, a file, a task. */
+  where?: string;
+  /** Useful lines (command output, validation problems), already free of secrets. */
+  lines?: string[];
+  /** What the operator can do about it. */
+  fix?: string;
+}
+
+/** Base class: a failure we understand and can explain. */
+export class ProvisionError extends Error {
+  readonly where?: string;
+  readonly lines: string[];
+  readonly fix?: string;
+  readonly exitCode: number = EXIT.FAILED;
+  constructor(message: string, detail: ErrorDetail = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.where = detail.where;
+    this.lines = detail.lines ?? [];
+    this.fix = detail.fix;
+  }
+  /** The one rendering used everywhere: message, where, up to 20 lines, fix. */
+  format(): string {
+    const out = [this.where ? `${this.where}: ${this.message}` : this.message];
+    const lines = this.lines.length > 20 ? [...this.lines.slice(0, 19), `… ${this.lines.length - 19} more lines`] : this.lines;
+    for (const l of lines) out.push(`  ${l}`);
+    if (this.fix) out.push(`Fix: ${this.fix}`);
+    return out.join("\n");
+  }
+}
+
+/** Bad input from the operator (flags, inventory): exit 2, nothing touched. */
+export class UsageError extends ProvisionError {
+  override readonly exitCode: number = EXIT.USAGE;
+}
+
+/** Something on a host went wrong (connection, command, validation): exit 1 for that host. */
+export class HostError extends ProvisionError {}
