@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { UsageError } from "./errors.js";
+import { loadInventory } from "./inventory.js";
+
+const SECRET = "s3cr3t-0123456789-abcdefghij-KLMNOPQRSTUV";
+
+function dirWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "inv-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+function fail(fn: () => unknown): UsageError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return e as UsageError;
+  }
+  throw new Error("expected a UsageError");
+}
+
+describe("loadInventory", () => {
+  it("applies defaults and merges the secrets file", () => {
+    const dir = dirWith({
+      "meet.example.org.env": "SSH_USER=arch\nJWT_APP_ID=app\n",
+      "meet.example.org.secrets.env": `JWT_APP_SECRET=${SECRET}\n`,
+    });
+    const inv = loadInventory("meet.example.org", { dir, env: {} });
+    expect(inv.ssh).toMatchObject({ host: "meet.example.org", port: 22, user: "arch", key: undefined });
+    expect(inv.jitsi).toEqual({
+      domain: "meet.example.org",
+      guestDomain: "guest.meet.example.org",
+      prosodyAddress: "127.0.0.1",
+      pluginDir: "/usr/lib/jitsi-meet-prosody",
+    });
+    expect(inv.jwt).toEqual({ appId: "app", appSecret: SECRET, audience: "jitsi" });
+    expect(inv.tls.mode).toBe("self-signed");
+  });
+
+  it("lets the process environment override the files", () => {
+    const dir = dirWith({ "h.env": `SSH_USER=arch\nJWT_APP_ID=app\nJWT_APP_SECRET=${SECRET}\nSSH_PORT=22\n` });
+    const inv = loadInventory("h", { dir, env: { SSH_PORT: "2222", JITSI_DOMAIN: "meet.example.net" } });
+    expect(inv.ssh.port).toBe(2222);
+    expect(inv.jitsi.domain).toBe("meet.example.net");
+  });
+
+  it("resolves a relative key path against the inventory directory", () => {
+    const dir = dirWith({ "h.env": `SSH_USER=arch\nJWT_APP_ID=app\nJWT_APP_SECRET=${SECRET}\nSSH_KEY=keys/id\n` });
+    expect(loadInventory("h", { dir, env: {} }).ssh.key).toBe(join(dir, "keys/id"));
+  });
+
+  it("names the expected path when the file is missing", () => {
+    const dir = dirWith({});
+    const e = fail(() => loadInventory("nope", { dir, env: {} }));
+    expect(e.message).toContain(join(dir, "nope.env"));
+    expect(e.fix).toContain("example.env");
+  });
+
+  it("lists every problem at once and never shows the secret", () => {
+    const dir = dirWith({
+      "bad.env": [
+        "SSH_USER=root",
+        "SSH_PORT=99999",
+        "JITSI_DOMAIN=Meet.Example.org",
+        "JWT_APP_ID=\"app\\nid\"",
+        "JWT_APP_SECRET=short-secret-value",
+        "JWT_APP_SECERT=typo",
+        "TLS_MODE=files",
+        "LUA_VERSION=6.0",
+      ].join("\n"),
+    });
+    const e = fail(() => loadInventory("bad", { dir, env: {} }));
+    const text = e.format();
+    for (const key of ["SSH_USER", "SSH_PORT", "JITSI_DOMAIN", "JWT_APP_ID", "JWT_APP_SECRET", "TLS_CERT", "TLS_KEY", "LUA_VERSION"])
+      expect(text).toContain(`${key}:`);
+    expect(text).toContain("did you mean JWT_APP_SECRET");
+    expect(text).toMatch(/must not be root/);
+    expect(text).toMatch(/lower-case hostname/);
+    expect(text).toMatch(/at least 32 characters/);
+    expect(text).not.toContain("short-secret-value");
+    expect(e.lines.length).toBe(9);
+  });
+
+  it("requires the keys that have no default", () => {
+    const dir = dirWith({ "h.env": "" });
+    const e = fail(() => loadInventory("h", { dir, env: {} }));
+    expect(e.lines.map((l) => l.split(":")[0]).sort()).toEqual(["JWT_APP_ID", "JWT_APP_SECRET", "SSH_USER"]);
+  });
+
+  it("refuses a guest domain equal to the main domain", () => {
+    const dir = dirWith({ "h.env": `SSH_USER=arch\nJWT_APP_ID=a\nJWT_APP_SECRET=${SECRET}\nJITSI_GUEST_DOMAIN=h\n` });
+    expect(fail(() => loadInventory("h", { dir, env: {} })).format()).toContain("JITSI_GUEST_DOMAIN: must differ");
+  });
+});

@@ -1,0 +1,191 @@
+// Load inventory/<name>.env (+ <name>.secrets.env, + the process environment), validate it as a whole.
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import { z } from "zod";
+import { UsageError } from "./errors.js";
+import type { Inventory } from "./inventory-types.js";
+
+/** Every key the inventory understands, with its one-line meaning (inventory/example.env says more). */
+export const INVENTORY_KEYS = {
+  SSH_HOST: "address to connect to (default: the inventory name)",
+  SSH_PORT: "SSH port (default 22)",
+  SSH_USER: "login user with passwordless sudo; not root (required)",
+  SSH_KEY: "private key file (default: the SSH agent)",
+  SSH_KNOWN_HOSTS: "known_hosts file used to verify the host key (default ~/.ssh/known_hosts)",
+  SSH_CONNECT_TIMEOUT: "seconds to wait for the SSH handshake (default 15)",
+  SSH_COMMAND_TIMEOUT: "seconds one remote command may take (default 1800: AUR builds are slow)",
+  JITSI_DOMAIN: "public domain of the Jitsi server, lower case (default: the inventory name)",
+  JITSI_GUEST_DOMAIN: "anonymous guest domain (default guest.<JITSI_DOMAIN>)",
+  PROSODY_ADDRESS: "address Prosody listens on, as seen from the host itself (default 127.0.0.1)",
+  PROSODY_PLUGIN_DIR: "Jitsi Prosody plugins (default /usr/lib/jitsi-meet-prosody, the AUR path)",
+  JWT_APP_ID: "token issuer, Prosody app_id (required)",
+  JWT_APP_SECRET: "HS256 secret, at least 32 characters (required; better in <name>.secrets.env)",
+  JWT_AUDIENCE: "token aud claim (default jitsi)",
+  LUA_VERSION: "Lua version Prosody runs, e.g. 5.4 or 5.2 (default: detected on the host)",
+  TLS_MODE: "self-signed (generate certificates when missing) or files (default self-signed)",
+  TLS_CERT: "with TLS_MODE=files: certificate file on the host for the domain",
+  TLS_KEY: "with TLS_MODE=files: private key file on the host for the domain",
+} as const;
+
+type Key = keyof typeof INVENTORY_KEYS;
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+const domain = (what: string) =>
+  z.string().regex(HOSTNAME, `${what} must be a lower-case hostname (letters a-z, digits, '-' and '.')`);
+const seconds = (def: number) =>
+  z.coerce.number({ error: "must be a number of seconds" }).int().positive().default(def);
+const absPath = z.string().refine((p) => p.startsWith("/"), "must be an absolute path on the host");
+
+const schema = z
+  .object({
+    SSH_HOST: z.string().min(1).regex(NO_CONTROL, "must not contain control characters"),
+    SSH_PORT: z.coerce.number({ error: "must be a port number" }).int().min(1).max(65535).default(22),
+    SSH_USER: z
+      .string({ error: "is required: the login user with passwordless sudo" })
+      .regex(/^[a-z_][a-z0-9_-]*[$]?$/i, "must be a user name")
+      .refine((u) => u !== "root", "must not be root: yay refuses to run as root; use a sudo-capable user"),
+    SSH_KEY: z.string().optional(),
+    SSH_KNOWN_HOSTS: z.string().min(1),
+    SSH_CONNECT_TIMEOUT: seconds(15),
+    SSH_COMMAND_TIMEOUT: seconds(1800),
+    JITSI_DOMAIN: domain("JITSI_DOMAIN"),
+    JITSI_GUEST_DOMAIN: domain("JITSI_GUEST_DOMAIN").optional(),
+    PROSODY_ADDRESS: z.string().regex(/^[0-9a-fA-F:.]+$|^localhost$/, "must be an IP address").default("127.0.0.1"),
+    PROSODY_PLUGIN_DIR: absPath.default("/usr/lib/jitsi-meet-prosody"),
+    JWT_APP_ID: z
+      .string({ error: "is required: the token issuer (Prosody app_id)" })
+      .min(1, "must not be empty")
+      .max(128, "must be at most 128 characters")
+      .regex(NO_CONTROL, "must not contain control characters"),
+    JWT_APP_SECRET: z
+      .string({ error: "is required: put JWT_APP_SECRET=<at least 32 random characters> in the secrets file" })
+      .min(32, "must be at least 32 characters (e.g. `openssl rand -base64 48`)")
+      .regex(/^[^\u0000]*$/, "must not contain NUL"),
+    JWT_AUDIENCE: z.string().min(1).regex(NO_CONTROL, "must not contain control characters").default("jitsi"),
+    LUA_VERSION: z.string().regex(/^5\.[1-4]$/, "must be 5.1, 5.2, 5.3 or 5.4").optional(),
+    TLS_MODE: z.enum(["self-signed", "files"], { error: "must be self-signed or files" }).default("self-signed"),
+    TLS_CERT: absPath.optional(),
+    TLS_KEY: absPath.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.TLS_MODE === "files") {
+      for (const k of ["TLS_CERT", "TLS_KEY"] as const)
+        if (!v[k]) ctx.addIssue({ code: "custom", path: [k], message: "is required when TLS_MODE=files" });
+    }
+    const guest = v.JITSI_GUEST_DOMAIN ?? `guest.${v.JITSI_DOMAIN}`;
+    if (guest === v.JITSI_DOMAIN)
+      ctx.addIssue({ code: "custom", path: ["JITSI_GUEST_DOMAIN"], message: "must differ from JITSI_DOMAIN" });
+  });
+
+export interface LoadOptions {
+  /** Inventory directory (default $PROVISION_INVENTORY_DIR or ./inventory). */
+  dir?: string;
+  /** The process environment (overrides the files). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The inventory directory in effect. */
+export function inventoryDir(opts: LoadOptions = {}): string {
+  return resolve(opts.dir ?? opts.env?.PROVISION_INVENTORY_DIR ?? process.env.PROVISION_INVENTORY_DIR ?? "inventory");
+}
+
+/** Read, merge and validate the inventory for one host; every problem is reported in one UsageError. */
+export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
+  const env = opts.env ?? process.env;
+  const dir = inventoryDir(opts);
+  if (!NAME.test(name))
+    throw new UsageError(`invalid host name '${name}'`, {
+      fix: "use the name of a file inventory/<name>.env (letters, digits, '.', '_', '-')",
+    });
+  const file = join(dir, `${name}.env`);
+  if (!existsSync(file))
+    throw new UsageError(`no inventory for host '${name}': expected ${file}`, {
+      fix: `create it from ${join(dir, "example.env")} (cp ${join(dir, "example.env")} ${file}) and fill in the keys`,
+    });
+  const problems: string[] = [];
+  const raw: Record<string, string> = {};
+  const read = (path: string) => {
+    for (const [k, v] of Object.entries(parseDotenv(readFileSync(path)))) {
+      if (k in INVENTORY_KEYS) raw[k] = v;
+      else problems.push(`${k} (${path}): unknown key${suggest(k)}`);
+    }
+  };
+  read(file);
+  const secrets = join(dir, `${name}.secrets.env`);
+  if (existsSync(secrets)) read(secrets);
+  for (const k of Object.keys(INVENTORY_KEYS)) {
+    const v = env[k];
+    if (v !== undefined && v !== "") raw[k] = v;
+  }
+  raw.SSH_HOST ??= name;
+  raw.JITSI_DOMAIN ??= name;
+  raw.SSH_KNOWN_HOSTS ??= join(homedir(), ".ssh", "known_hosts");
+  for (const k of Object.keys(raw)) if (raw[k] === "") delete raw[k];
+
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? "inventory");
+      problems.push(`${key}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !result.success)
+    throw new UsageError(`inventory for '${name}' is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})`, {
+      where: file,
+      lines: problems,
+      fix: `correct the keys listed above (every key is documented in ${join(dir, "example.env")})`,
+    });
+  const v = result.data;
+  const base = dirname(file);
+  const expand = (p: string) => (p.startsWith("~/") ? join(homedir(), p.slice(2)) : isAbsolute(p) ? p : resolve(base, p));
+  return {
+    name,
+    ssh: {
+      host: v.SSH_HOST,
+      port: v.SSH_PORT,
+      user: v.SSH_USER,
+      key: v.SSH_KEY ? expand(v.SSH_KEY) : undefined,
+      knownHosts: expand(v.SSH_KNOWN_HOSTS),
+      connectTimeoutMs: v.SSH_CONNECT_TIMEOUT * 1000,
+      commandTimeoutMs: v.SSH_COMMAND_TIMEOUT * 1000,
+    },
+    jitsi: {
+      domain: v.JITSI_DOMAIN,
+      guestDomain: v.JITSI_GUEST_DOMAIN ?? `guest.${v.JITSI_DOMAIN}`,
+      prosodyAddress: v.PROSODY_ADDRESS,
+      pluginDir: v.PROSODY_PLUGIN_DIR,
+    },
+    jwt: { appId: v.JWT_APP_ID, appSecret: v.JWT_APP_SECRET, audience: v.JWT_AUDIENCE },
+    luaVersion: v.LUA_VERSION,
+    tls: { mode: v.TLS_MODE, cert: v.TLS_CERT, key: v.TLS_KEY },
+  };
+}
+
+function suggest(key: string): string {
+  let best: Key | undefined;
+  let bestD = 4;
+  for (const k of Object.keys(INVENTORY_KEYS) as Key[]) {
+    const d = distance(key.toUpperCase(), k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best ? ` (did you mean ${best}?)` : "";
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
