@@ -1,0 +1,270 @@
+// The post-provision checks a–g (jitsi-jwt.md §4, §8.6): each passes or fails with the server's own reason.
+import { randomBytes } from "node:crypto";
+import type { Inventory } from "../inventory-types.js";
+import { mintToken } from "../token.js";
+import { conferenceProblem, describeThrown, joinProblem, mechanismProblem, validTokenRefused } from "./diagnose.js";
+import { describeSaslFailure, describeStanzaError } from "./stanza.js";
+import { VerifyError, XmppSession, type Endpoint } from "./xmpp.js";
+
+export type CheckId = "a" | "b" | "c" | "d" | "e" | "f" | "g";
+
+/** One check's outcome. `skipped` checks are not ok: they proved nothing. */
+export interface CheckResult {
+  id: CheckId;
+  name: string;
+  ok: boolean;
+  skipped?: boolean;
+  detail: string;
+}
+
+export const CHECK_NAMES: Record<CheckId, string> = {
+  a: "token-opens-room",
+  b: "guest-cannot-open",
+  c: "guest-joins-opened",
+  d: "no-token-refused",
+  e: "wrong-secret-refused",
+  f: "expired-refused",
+  g: "room-scoped",
+};
+
+export interface VerifyOptions {
+  inv: Inventory;
+  /** Where Prosody's HTTP (websocket) endpoint is: a base URL like ws://127.0.0.1:5280, or a full Endpoint. */
+  endpoint: string | Endpoint;
+  /** Per-step timeout (default 10 s). */
+  timeoutMs?: number;
+  /** Throwaway room names (default provision-verify-<random>, -guest, -other). */
+  rooms?: { opened?: string; fresh?: string; other?: string };
+  /** Only run these checks (dependencies are still honoured: c and g need a). */
+  only?: CheckId[];
+}
+
+/** A check failed for a reason already worded for the operator. */
+class CheckFailed extends Error {}
+
+interface Ctx {
+  inv: Inventory;
+  endpoint: Endpoint;
+  timeoutMs: number;
+  domain: string;
+  guest: string;
+  focus: string;
+  muc: string;
+  /** Valid tokens minted in this run: scrubbed from every detail. */
+  secrets: string[];
+  /** ANONYMOUS was offered to a valid token (lets d–f tell "refused by offering nothing" from "not loaded"). */
+  anonymousWithToken: boolean;
+  sessions: Set<XmppSession>;
+}
+
+const VALID_TTL = 300;
+
+/** Run the checks against one Jitsi install and return one result per check (never throws for server behaviour). */
+export async function verify(opts: VerifyOptions): Promise<CheckResult[]> {
+  const { inv } = opts;
+  const endpoint = typeof opts.endpoint === "string" ? { baseUrl: opts.endpoint } : opts.endpoint;
+  const base = `provision-verify-${randomBytes(5).toString("hex")}`;
+  const rooms = { opened: base, fresh: `${base}-guest`, other: `${base}-other`, ...(opts.rooms ?? {}) };
+  const domain = inv.jitsi.domain;
+  const ctx: Ctx = {
+    inv,
+    endpoint,
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    domain,
+    guest: inv.jitsi.guestDomain,
+    focus: `focus.${domain}`,
+    muc: `conference.${domain}`,
+    secrets: [inv.jwt.appSecret],
+    anonymousWithToken: false,
+    sessions: new Set(),
+  };
+  const wanted = new Set<CheckId>(opts.only ?? (Object.keys(CHECK_NAMES) as CheckId[]));
+  const results: CheckResult[] = [];
+  let transportDown: string | undefined;
+  let holder: XmppSession | undefined;
+
+  const run = async (id: CheckId, body: () => Promise<string>, needs?: { ok: boolean; why: string }) => {
+    if (!wanted.has(id)) return;
+    const name = CHECK_NAMES[id];
+    if (transportDown) return void results.push({ id, name, ok: false, skipped: true, detail: `not run: ${transportDown}` });
+    if (needs && !needs.ok) return void results.push({ id, name, ok: false, skipped: true, detail: `not run: ${needs.why}` });
+    try {
+      results.push({ id, name, ok: true, detail: await body() });
+    } catch (e) {
+      const detail = e instanceof CheckFailed ? e.message : describeThrown(e);
+      if (e instanceof VerifyError && e.kind === "transport") transportDown = detail;
+      results.push({ id, name, ok: false, detail });
+    }
+  };
+
+  try {
+    const needA = wanted.has("c") || wanted.has("g");
+    if (wanted.has("a") || needA) {
+      wanted.add("a");
+      await run("a", async () => {
+        const r = await tokenOpensRoom(ctx, rooms.opened);
+        holder = r.session;
+        return r.detail;
+      });
+    }
+    const aOk = { ok: holder !== undefined, why: `needs room ${rooms.opened} opened by check a (${CHECK_NAMES.a}), which failed` };
+    await run("b", () => guestCannotOpen(ctx, rooms.fresh));
+    await run("c", () => guestJoinsOpened(ctx, rooms.opened), aOk);
+    await run("g", () => roomScoped(ctx, rooms.opened, rooms.other), aOk);
+    await run("d", () => loginRefused(ctx, rooms.opened, undefined));
+    await run("e", async () =>
+      loginRefused(ctx, rooms.opened, await mintToken(inv, { room: rooms.opened, ttlSeconds: VALID_TTL, secret: randomBytes(24).toString("base64url"), name: "provision verify" })),
+    );
+    await run("f", async () => {
+      const now = Math.floor(Date.now() / 1000);
+      return loginRefused(ctx, rooms.opened, await mintToken(inv, { room: rooms.opened, ttlSeconds: 60, now: now - 3600, name: "provision verify" }));
+    });
+  } finally {
+    await Promise.all([...ctx.sessions].map((s) => s.close()));
+  }
+  const order = Object.keys(CHECK_NAMES);
+  results.sort((x, y) => order.indexOf(x.id) - order.indexOf(y.id));
+  return results.map((r) => ({ ...r, detail: scrub(r.detail, ctx.secrets) }));
+}
+
+function scrub(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join("<redacted>");
+  return out;
+}
+
+async function validToken(ctx: Ctx, room: string): Promise<string> {
+  const token = await mintToken(ctx.inv, { room, ttlSeconds: VALID_TTL, name: "provision verify" });
+  ctx.secrets.push(token);
+  return token;
+}
+
+async function connect(ctx: Ctx, to: string, room: string, token?: string): Promise<XmppSession> {
+  const s = await XmppSession.connect({ endpoint: ctx.endpoint, to, domain: ctx.domain, room, token, timeoutMs: ctx.timeoutMs });
+  ctx.sessions.add(s);
+  return s;
+}
+
+async function closeSession(ctx: Ctx, s: XmppSession): Promise<void> {
+  ctx.sessions.delete(s);
+  await s.close();
+}
+
+/** Log in anonymously where success is expected (token user or guest); returns the bound JID. */
+async function loginExpectingSuccess(ctx: Ctx, s: XmppSession, to: string): Promise<string> {
+  const problem = mechanismProblem(s.mechanisms, to, ctx.domain, ctx.guest);
+  if (problem) throw new CheckFailed(problem);
+  if (to === ctx.domain) ctx.anonymousWithToken = true;
+  const sasl = await s.authAnonymous();
+  if (!sasl.ok) {
+    if (to === ctx.domain) throw new CheckFailed(validTokenRefused(sasl.failure, ctx.domain));
+    throw new CheckFailed(`guest login on ${to} refused: ${describeSaslFailure(sasl.failure)}`);
+  }
+  return s.bind();
+}
+
+/** Ask focus for a room until it says ready (jicofo may answer ready=false while it starts the conference). */
+async function requestReady(ctx: Ctx, s: XmppSession, roomJid: string, who: "token user" | "guest", token?: string): Promise<string> {
+  const deadline = Date.now() + ctx.timeoutMs;
+  for (;;) {
+    const r = await s.conference(ctx.focus, roomJid, token);
+    if (!r.ok) throw new CheckFailed(conferenceProblem(r.error, ctx.domain, who));
+    if (r.ready) return `focus ready="true"`;
+    if (Date.now() + 500 > deadline) throw new CheckFailed(`focus.${ctx.domain} kept answering ready="false" for ${roomJid} (jicofo cannot start the conference: no bridge?)`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function tokenOpensRoom(ctx: Ctx, room: string): Promise<{ session: XmppSession; detail: string }> {
+  const token = await validToken(ctx, room);
+  const s = await connect(ctx, ctx.domain, room, token);
+  try {
+    const jid = await loginExpectingSuccess(ctx, s, ctx.domain);
+    const roomJid = `${room}@${ctx.muc}`;
+    const ready = await requestReady(ctx, s, roomJid, "token user", token);
+    const join = await s.joinMuc(roomJid, "verify-owner");
+    if (!join.ok) throw new CheckFailed(joinProblem(join.error, room, ctx.domain, "token user"));
+    return { session: s, detail: `SASL success as ${jid}; ${ready}; joined ${roomJid} (status 110)` };
+  } catch (e) {
+    await closeSession(ctx, s);
+    throw e;
+  }
+}
+
+async function guestCannotOpen(ctx: Ctx, room: string): Promise<string> {
+  const s = await connect(ctx, ctx.guest, room);
+  try {
+    await loginExpectingSuccess(ctx, s, ctx.guest);
+    const roomJid = `${room}@${ctx.muc}`;
+    const r = await s.conference(ctx.focus, roomJid);
+    if (r.ok) {
+      throw new CheckFailed(
+        `guests can create rooms: jicofo authentication is not enforced (focus answered ready="${r.ready}" to a guest for the new room ${room}; set jicofo authentication type = JWT, login-url = "${ctx.domain}")`,
+      );
+    }
+    if (r.error.condition !== "not-authorized") throw new CheckFailed(conferenceProblem(r.error, ctx.domain, "guest"));
+    return `focus refused a guest for the new room ${room}: ${describeStanzaError(r.error)}`;
+  } finally {
+    await closeSession(ctx, s);
+  }
+}
+
+async function guestJoinsOpened(ctx: Ctx, room: string): Promise<string> {
+  const s = await connect(ctx, ctx.guest, room);
+  try {
+    const jid = await loginExpectingSuccess(ctx, s, ctx.guest);
+    const roomJid = `${room}@${ctx.muc}`;
+    const ready = await requestReady(ctx, s, roomJid, "guest");
+    const join = await s.joinMuc(roomJid, "verify-guest");
+    if (!join.ok) throw new CheckFailed(joinProblem(join.error, room, ctx.domain, "guest"));
+    return `guest ${jid}: ${ready}; joined ${roomJid} (status 110)`;
+  } finally {
+    await closeSession(ctx, s);
+  }
+}
+
+/** g: a valid token for room `other` must not get into `opened` (which exists, held by check a's session). */
+async function roomScoped(ctx: Ctx, opened: string, other: string): Promise<string> {
+  const token = await validToken(ctx, other);
+  const s = await connect(ctx, ctx.domain, opened, token);
+  try {
+    await loginExpectingSuccess(ctx, s, ctx.domain);
+    const roomJid = `${opened}@${ctx.muc}`;
+    // Like the web client: ask focus first (the room exists, so jicofo answers ready), then join.
+    const conf = await s.conference(ctx.focus, roomJid, token);
+    if (!conf.ok && conf.error.condition !== "not-authorized") throw new CheckFailed(conferenceProblem(conf.error, ctx.domain, "token user"));
+    const join = await s.joinMuc(roomJid, "verify-intruder");
+    if (join.ok) {
+      throw new CheckFailed(
+        `a token for room ${other} joined room ${opened}: token_verification is not enforced on ${ctx.muc} (add it to the component's modules_enabled)`,
+      );
+    }
+    if (join.error.condition !== "not-allowed") throw new CheckFailed(joinProblem(join.error, opened, ctx.domain, "token user"));
+    return `a token for ${other} was refused in ${opened}: ${describeStanzaError(join.error)}`;
+  } finally {
+    await closeSession(ctx, s);
+  }
+}
+
+/** d–f: a login on the main domain that must be refused (no token, wrong secret, expired). */
+async function loginRefused(ctx: Ctx, room: string, token: string | undefined): Promise<string> {
+  const s = await connect(ctx, ctx.domain, room, token);
+  try {
+    if (!s.mechanisms.includes("ANONYMOUS")) {
+      if (s.mechanisms.length === 0 && ctx.anonymousWithToken) {
+        return "refused: the server offers no SASL mechanism to this client (it does to a valid token)";
+      }
+      throw new CheckFailed(mechanismProblem(s.mechanisms, ctx.domain, ctx.domain, ctx.guest)!);
+    }
+    const sasl = await s.authAnonymous();
+    if (sasl.ok) {
+      const what = token ? "a bad token" : "no token";
+      throw new CheckFailed(
+        `a client with ${what} logged in on ${ctx.domain}: the main VirtualHost does not enforce tokens (authentication = "token", allow_empty_token = false)`,
+      );
+    }
+    return `SASL refused: ${describeSaslFailure(sasl.failure)}`;
+  } finally {
+    await closeSession(ctx, s);
+  }
+}

@@ -1,0 +1,51 @@
+// Entry point of the XMPP verifier: run the checks against a host through an SSH tunnel or the public URL.
+import type { Host } from "../host/host.js";
+import type { Inventory } from "../inventory-types.js";
+import { CHECK_NAMES, verify, type CheckId, type CheckResult } from "./checks.js";
+import { openTunnel } from "./tunnel.js";
+
+export { verify, CHECK_NAMES, type CheckId, type CheckResult, type VerifyOptions } from "./checks.js";
+export { formatChecks } from "./format.js";
+export { openTunnel, type Tunnel } from "./tunnel.js";
+export type { Endpoint } from "./xmpp.js";
+
+export interface VerifyHostOptions {
+  /** Use wss://<domain>/xmpp-websocket (through nginx, DNS and TLS) instead of the SSH tunnel to Prosody. */
+  public?: boolean;
+  /** Per-step timeout (default 10 s). */
+  timeoutMs?: number;
+  /** Prosody's HTTP port on the host (default 5280). */
+  httpPort?: number;
+}
+
+/** Verify one provisioned host; every check is reported, none throws for server behaviour. */
+export async function verifyHost(host: Host, inv: Inventory, opts: VerifyHostOptions = {}): Promise<CheckResult[]> {
+  if (opts.public) return verify({ inv, endpoint: `wss://${inv.jitsi.domain}`, timeoutMs: opts.timeoutMs });
+  const address = inv.jitsi.prosodyAddress;
+  const port = opts.httpPort ?? 5280;
+  const unreachable = await probe(host, address, port);
+  if (unreachable) return allFailed(`Prosody is not listening on ${address}:${port} on ${host.name} (${unreachable})`);
+  const tunnel = await openTunnel(host, address, port);
+  try {
+    // Prosody routes HTTP by Host header, so name the main domain rather than the tunnel's 127.0.0.1.
+    return await verify({ inv, endpoint: { baseUrl: tunnel.baseUrl, headers: { Host: inv.jitsi.domain } }, timeoutMs: opts.timeoutMs });
+  } finally {
+    await tunnel.close();
+  }
+}
+
+async function probe(host: Host, address: string, port: number): Promise<string | undefined> {
+  try {
+    const channel = await host.forward(address, port);
+    channel.destroy();
+    return undefined;
+  } catch (e) {
+    return `SSH forward failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+function allFailed(detail: string): CheckResult[] {
+  return (Object.keys(CHECK_NAMES) as CheckId[]).map((id, i) =>
+    i === 0 ? { id, name: CHECK_NAMES[id], ok: false, detail } : { id, name: CHECK_NAMES[id], ok: false, skipped: true, detail: `not run: ${detail}` },
+  );
+}
