@@ -1,0 +1,280 @@
+// Stand-in for the Smack XMPP client connection jicofo keeps (sandbox test
+// infrastructure): TCP to hostname:port, STARTTLS (optionally without certificate
+// verification), SASL SCRAM-SHA-1 or PLAIN as username@domain, resource bind, presence.
+// Emits "stanza" (ltx Element) for every top-level element received after login.
+import { EventEmitter } from "node:events";
+import net from "node:net";
+import tls from "node:tls";
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
+import { Element } from "ltx";
+import SaxLtx from "ltx/src/parsers/ltx.js";
+
+/** Escapes text for XML attributes and text nodes. */
+export function esc(s) {
+  return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
+
+/** Parses an XMPP stream into "open" (stream attrs) and "element" (depth-1 Element) events. */
+class StreamParser extends EventEmitter {
+  constructor() {
+    super();
+    this.sax = new SaxLtx();
+    let depth = 0;
+    let el = null;
+    this.sax.on("startElement", (name, attrs) => {
+      depth += 1;
+      if (depth === 1) {
+        this.emit("open", attrs);
+        return;
+      }
+      const child = new Element(name, attrs);
+      el = el ? el.cnode(child) : child;
+    });
+    this.sax.on("endElement", () => {
+      depth -= 1;
+      if (depth === 0) {
+        this.emit("close");
+        return;
+      }
+      if (!el) return;
+      if (el.parent) {
+        el = el.parent;
+      } else {
+        const done = el;
+        el = null;
+        this.emit("element", done);
+      }
+    });
+    this.sax.on("text", (t) => {
+      if (el) el.t(t);
+    });
+    this.sax.on("error", (e) => this.emit("error", e));
+  }
+  write(data) {
+    this.sax.write(data);
+  }
+}
+
+/** SCRAM-SHA-1 client for one exchange. */
+function scramSha1(username, password) {
+  const cnonce = randomBytes(18).toString("base64");
+  const user = username.replace(/=/g, "=3D").replace(/,/g, "=2C");
+  const clientFirstBare = `n=${user},r=${cnonce}`;
+  let expectedServerSig = null;
+  return {
+    first: () => Buffer.from(`n,,${clientFirstBare}`).toString("base64"),
+    challenge: (b64) => {
+      const serverFirst = Buffer.from(b64, "base64").toString();
+      const attrs = Object.fromEntries(serverFirst.split(",").map((kv) => [kv[0], kv.slice(2)]));
+      if (!attrs.r || !attrs.r.startsWith(cnonce)) throw new Error("SCRAM: server nonce mismatch");
+      const salted = pbkdf2Sync(password, Buffer.from(attrs.s, "base64"), Number(attrs.i), 20, "sha1");
+      const clientKey = createHmac("sha1", salted).update("Client Key").digest();
+      const storedKey = createHash("sha1").update(clientKey).digest();
+      const withoutProof = `c=biws,r=${attrs.r}`;
+      const authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;
+      const clientSig = createHmac("sha1", storedKey).update(authMessage).digest();
+      const proof = Buffer.from(clientKey.map((b, i) => b ^ clientSig[i]));
+      const serverKey = createHmac("sha1", salted).update("Server Key").digest();
+      expectedServerSig = createHmac("sha1", serverKey).update(authMessage).digest("base64");
+      return Buffer.from(`${withoutProof},p=${proof.toString("base64")}`).toString("base64");
+    },
+    verify: (b64) => {
+      const final = Buffer.from(b64 || "", "base64").toString();
+      return final === `v=${expectedServerSig}`;
+    },
+  };
+}
+
+/** One client connection; login() resolves once bound and available. */
+export class XmppClient extends EventEmitter {
+  constructor(opts, log) {
+    super();
+    this.opts = opts;
+    this.log = log;
+    this.socket = null;
+    this.parser = null;
+    this.jid = null;
+    this.pending = new Map();
+    this.counter = 0;
+  }
+
+  /** Writes raw XML to the socket. */
+  write(text) {
+    if (this.socket && !this.socket.destroyed) this.socket.write(text);
+  }
+
+  /** Sends an Element or XML string. */
+  send(stanza) {
+    this.write(typeof stanza === "string" ? stanza : stanza.toString());
+  }
+
+  /** Sends an IQ and resolves with the result/error Element (rejects on timeout). */
+  request(iq, timeoutMs = this.opts.replyTimeoutMs || 15000) {
+    const id = iq.attrs.id || `jicofo-${++this.counter}`;
+    iq.attrs.id = id;
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`No response within ${timeoutMs} ms for iq ${id}`));
+      }, timeoutMs);
+      this.pending.set(id, (el) => {
+        clearTimeout(t);
+        resolve(el);
+      });
+      this.send(iq);
+    });
+  }
+
+  /** Resolves with the next depth-1 element, during login. */
+  nextElement() {
+    return new Promise((resolve, reject) => {
+      const onEl = (el) => {
+        cleanup();
+        resolve(el);
+      };
+      const onClose = () => {
+        cleanup();
+        reject(new Error("connection closed during login"));
+      };
+      const cleanup = () => {
+        this.off("_element", onEl);
+        this.off("_closed", onClose);
+      };
+      this.on("_element", onEl);
+      this.on("_closed", onClose);
+    });
+  }
+
+  /** Attaches a fresh stream parser to the current socket. */
+  attachParser() {
+    const parser = new StreamParser();
+    this.parser = parser;
+    parser.on("element", (el) => {
+      if (this.parser !== parser) return;
+      if (this.jid) this.dispatch(el);
+      else this.emit("_element", el);
+    });
+    parser.on("error", (e) => this.fail(new Error(`XML parse error: ${e.message}`)));
+    parser.on("close", () => this.fail(new Error("stream closed by server")));
+  }
+
+  /** Opens a stream to the login domain and returns its <stream:features>. */
+  async openStream() {
+    this.attachParser();
+    const features = this.nextElement();
+    this.write(`<?xml version='1.0'?><stream:stream to="${esc(this.opts.domain)}" version="1.0" xmlns="jabber:client" xmlns:stream="http://etherx.jabber.org/streams">`);
+    const el = await features;
+    if (el.name !== "stream:features") throw new Error(`expected stream features, got ${el.toString()}`);
+    return el;
+  }
+
+  /** Handles an element after login: IQ replies, else emits "stanza". */
+  dispatch(el) {
+    if (el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error")) {
+      const cb = this.pending.get(el.attrs.id);
+      if (cb) {
+        this.pending.delete(el.attrs.id);
+        cb(el);
+        return;
+      }
+    }
+    if (el.name === "stream:error") {
+      this.fail(new Error(`stream error: ${el.toString()}`));
+      return;
+    }
+    this.emit("stanza", el);
+  }
+
+  /** Closes the connection after a fatal problem and emits "disconnected". */
+  fail(err) {
+    if (this.failed) return;
+    this.failed = true;
+    this.emit("_closed");
+    if (this.socket) this.socket.destroy();
+    this.jid = null;
+    this.emit("disconnected", err);
+  }
+
+  /** Connects, secures, authenticates, binds and sends presence. */
+  async login() {
+    const o = this.opts;
+    this.socket = await new Promise((resolve, reject) => {
+      const s = net.connect({ host: o.hostname, port: o.port }, () => resolve(s));
+      s.once("error", reject);
+    });
+    this.hookSocket();
+    let features = await this.openStream();
+
+    if (o.useTls) {
+      if (!features.getChild("starttls", "urn:ietf:params:xml:ns:xmpp-tls")) {
+        throw new Error("server does not offer STARTTLS");
+      }
+      const proceed = this.nextElement();
+      this.write(`<starttls xmlns="urn:ietf:params:xml:ns:xmpp-tls"/>`);
+      const p = await proceed;
+      if (p.name !== "proceed") throw new Error(`STARTTLS refused: ${p.toString()}`);
+      const plain = this.socket;
+      plain.removeAllListeners("data");
+      this.socket = await new Promise((resolve, reject) => {
+        const s = tls.connect({
+          socket: plain,
+          servername: o.domain,
+          rejectUnauthorized: !o.disableCertificateVerification,
+        }, () => resolve(s));
+        s.once("error", reject);
+      });
+      this.hookSocket();
+      features = await this.openStream();
+    }
+
+    const mechs = (features.getChild("mechanisms", "urn:ietf:params:xml:ns:xmpp-sasl")?.getChildren("mechanism") ?? []).map((m) => m.getText());
+    let reply;
+    if (mechs.includes("SCRAM-SHA-1")) {
+      const scram = scramSha1(o.username, o.password);
+      let next = this.nextElement();
+      this.write(`<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="SCRAM-SHA-1">${scram.first()}</auth>`);
+      reply = await next;
+      if (reply.name === "challenge") {
+        next = this.nextElement();
+        this.write(`<response xmlns="urn:ietf:params:xml:ns:xmpp-sasl">${scram.challenge(reply.getText())}</response>`);
+        reply = await next;
+        if (reply.name === "success" && !scram.verify(reply.getText())) throw new Error("SCRAM: bad server signature");
+      }
+    } else if (mechs.includes("PLAIN")) {
+      const next = this.nextElement();
+      const blob = Buffer.from(`\0${o.username}\0${o.password}`).toString("base64");
+      this.write(`<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">${blob}</auth>`);
+      reply = await next;
+    } else {
+      throw new Error(`no supported SASL mechanism offered (${mechs.join(",") || "none"})`);
+    }
+    if (reply.name !== "success") {
+      const cond = reply.children.find((c) => typeof c !== "string" && c.name !== "text");
+      throw new Error(`SASLError using ${mechs.includes("SCRAM-SHA-1") ? "SCRAM-SHA-1" : "PLAIN"}: ${cond ? cond.name : reply.toString()}`);
+    }
+
+    await this.openStream();
+    const bindReply = this.nextElement();
+    this.write(`<iq type="set" id="bind_1"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>focus</resource></bind></iq>`);
+    const bound = await bindReply;
+    const jid = bound.getChild("bind")?.getChildText("jid");
+    if (bound.attrs.type !== "result" || !jid) throw new Error(`resource bind failed: ${bound.toString()}`);
+    this.jid = jid;
+    this.write(`<presence/>`);
+    return jid;
+  }
+
+  /** Feeds socket data to the current parser and reports closes. */
+  hookSocket() {
+    const s = this.socket;
+    s.on("data", (d) => this.parser && this.parser.write(d));
+    s.on("error", (e) => this.fail(e));
+    s.on("close", () => this.fail(new Error("connection closed")));
+  }
+
+  /** Ends the stream and the socket. */
+  close() {
+    this.write("</stream:stream>");
+    if (this.socket) this.socket.end();
+  }
+}
