@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// The one entry point: parse arguments, run, print, and turn typed errors into exit codes.
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError, Option } from "commander";
+import { TASKS } from "../tasks/index.js";
+import { EXIT, ProvisionError, UsageError } from "./errors.js";
+import { connectSsh } from "./host/ssh.js";
+import { errorText, runHosts } from "./runner.js";
+import { commandToken, commandVerify } from "./commands.js";
+import { finish, loadAll } from "./hosts.js";
+
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+const positiveInt = (what: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${what} must be a whole number of at least 1, got '${v}'`);
+  return n;
+};
+
+/** Build the commander program (exported for tests of --help). */
+export function program(): Command {
+  const p = new Command("provision")
+    .description("Configure an Arch Linux host as a Jitsi Meet server where only JWT holders open rooms, and prove it.")
+    .enablePositionalOptions()
+    .option("-H, --host <name>", "inventory name of a host (inventory/<name>.env); repeat for several hosts", collect)
+    .option("--check", "plan only: show what would change and change nothing")
+    .option("--diff", "show planned file changes as unified diffs (secrets masked)")
+    .option("--only <tasks>", "run only these tasks (comma-separated names, see `provision tasks`)", collect)
+    .option("--skip <tasks>", "skip these tasks (comma-separated)", collect)
+    .option("--report <file>", "write a JSON report of the run")
+    .option("--parallel <n>", "hosts provisioned at once", positiveInt("--parallel"), 4)
+    .option("--accept-new-host-key", "trust and record the key of a host not yet in known_hosts (a changed key is always refused)")
+    .option("--lock-timeout <seconds>", "how long to wait for another run's lock on a host", positiveInt("--lock-timeout"), 120)
+    .option("--public", "verify through https://<domain> instead of an SSH tunnel to Prosody")
+    .option("--inventory <dir>", "inventory directory (default $PROVISION_INVENTORY_DIR or ./inventory)")
+    .addOption(new Option("--no-verify", "skip the verification at the end (same as --skip verify)"))
+    .showHelpAfterError("(run provision --help for usage)")
+    .exitOverride()
+    .action(async (o) => {
+      process.exitCode = await commandRun(o);
+    });
+
+  p.command("token")
+    .description("mint a join link: https://<domain>/<room>?jwt=<token>")
+    .requiredOption("-H, --host <name>", "inventory name of the host")
+    .requiredOption("--room <room>", "room name (lower case), or '*' for every room")
+    .option("--name <name>", "display name (context.user.name)")
+    .option("--email <email>", "e-mail (context.user.email)")
+    .option("--avatar <url>", "avatar URL (context.user.avatar)")
+    .option("--ttl <duration>", "lifetime, e.g. 2h, 30m, 1d", "2h")
+    .option("--inventory <dir>", "inventory directory")
+    .exitOverride()
+    .action(async (o) => {
+      process.exitCode = await commandToken(o);
+    });
+
+  p.command("verify")
+    .description("prove the host works: tokens open rooms, guests wait, everything else is refused")
+    .requiredOption("-H, --host <name>", "inventory name of the host", collect)
+    .option("--public", "go through https://<domain> instead of an SSH tunnel to Prosody")
+    .option("--report <file>", "write a JSON report")
+    .option("--accept-new-host-key", "trust and record the key of a host not yet in known_hosts")
+    .option("--inventory <dir>", "inventory directory")
+    .exitOverride()
+    .action(async (o) => {
+      process.exitCode = await commandVerify(o);
+    });
+
+  p.command("tasks")
+    .description("list the tasks in the order they run")
+    .exitOverride()
+    .action(() => {
+      for (const t of TASKS) process.stdout.write(`${t.name.padEnd(12)} ${t.title}\n`);
+    });
+  return p;
+}
+
+interface RunFlags {
+  host?: string[];
+  check?: boolean;
+  diff?: boolean;
+  only?: string[];
+  skip?: string[];
+  report?: string;
+  parallel: number;
+  acceptNewHostKey?: boolean;
+  lockTimeout: number;
+  public?: boolean;
+  inventory?: string;
+  verify: boolean;
+}
+
+function checkTaskNames(names: string[] | undefined, flag: string): void {
+  const known = TASKS.map((t) => t.name);
+  const bad = (names ?? []).filter((n) => !known.includes(n));
+  if (bad.length)
+    throw new UsageError(`unknown task name${bad.length > 1 ? "s" : ""} in ${flag}: ${bad.join(", ")}`, {
+      fix: `use names from: ${known.join(", ")}`,
+    });
+}
+
+async function commandRun(o: RunFlags): Promise<number> {
+  const invs = loadAll(o.host, o.inventory);
+  checkTaskNames(o.only, "--only");
+  checkTaskNames(o.skip, "--skip");
+  const skip = [...(o.skip ?? []), ...(o.verify === false || o.check ? ["verify"] : [])];
+  const reports = await runHosts(invs, TASKS, (inv) => connectSsh(inv.name, inv.ssh, { acceptNewHostKey: o.acceptNewHostKey }), {
+    check: Boolean(o.check),
+    diff: Boolean(o.diff),
+    only: o.only,
+    skip,
+    parallel: o.parallel,
+    lockTimeoutMs: o.lockTimeout * 1000,
+  });
+  return finish(reports, Boolean(o.check), o.report);
+}
+
+/** Run the CLI with argv; resolves to the exit code (never calls process.exit itself). */
+export async function main(argv: string[]): Promise<number> {
+  process.exitCode = 0;
+  try {
+    await program().parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.help" || e.code === "commander.version") return EXIT.OK;
+      return EXIT.USAGE; // commander already printed the message
+    }
+    process.stderr.write(`provision: ${errorText(e)}\n`);
+    if (e instanceof ProvisionError) return e.exitCode;
+    return EXIT.INTERNAL;
+  }
+}
+
+const isMain = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  process.on("SIGINT", () => {
+    process.stderr.write("\nprovision: interrupted\n");
+    process.exit(130);
+  });
+  main(process.argv).then((code) => process.exit(code));
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { isArch, parseOsRelease } from "./os-release.js";
+import { parsePacmanQ, parsePkgVersion } from "./pacman.js";
+import { interpreterFromShebang, parseProsodyAbout } from "./prosody-about.js";
+
+describe("os-release", () => {
+  it("parses quoted and bare values and recognises Arch", () => {
+    const os = parseOsRelease('NAME="Arch Linux"\nPRETTY_NAME="Arch Linux"\nID=arch\nBUILD_ID=rolling\n# c\n');
+    expect(os).toMatchObject({ NAME: "Arch Linux", ID: "arch", BUILD_ID: "rolling" });
+    expect(isArch(os)).toBe(true);
+    expect(isArch(parseOsRelease('ID=endeavouros\nID_LIKE="arch"'))).toBe(true);
+    expect(isArch(parseOsRelease('ID=debian\nVERSION_ID="12"'))).toBe(false);
+  });
+});
+
+describe("pacman -Q", () => {
+  it("reads names and versions, epochs included", () => {
+    const q = parsePacmanQ("iana-etc 1:20241206-1\nlua-cjson 2.1.0.14-1\nprosody 1:13.0.2-1\nerror: package 'x' was not found\n");
+    expect([...q]).toEqual([
+      ["iana-etc", "1:20241206-1"],
+      ["lua-cjson", "2.1.0.14-1"],
+      ["prosody", "1:13.0.2-1"],
+    ]);
+  });
+  it("splits epoch, version and release", () => {
+    expect(parsePkgVersion("1:1.9.2-1")).toEqual({ epoch: 1, version: "1.9.2", release: "1" });
+    expect(parsePkgVersion("6.12.4.arch1-1")).toEqual({ epoch: 0, version: "6.12.4.arch1", release: "1" });
+    expect(parsePkgVersion("2:1.0")).toEqual({ epoch: 2, version: "1.0", release: "" });
+  });
+});
+
+describe("prosodyctl about", () => {
+  const about = `Prosody 0.12.3
+
+# Prosody directories
+Data directory:     /var/lib/prosody
+Config directory:   /etc/prosody
+
+# Lua environment
+Lua version:             \tLua 5.4
+
+Lua module search paths:
+  /usr/lib/prosody/?.lua
+  /usr/share/lua/5.4/?.lua
+
+Lua C module search paths:
+  /usr/lib/prosody/?.so
+  /usr/lib/x86_64-linux-gnu/lua/5.4/?.so
+
+LuaRocks:        \tNot installed
+`;
+  it("finds versions, data dir and search paths", () => {
+    expect(parseProsodyAbout(about)).toEqual({
+      prosodyVersion: "0.12.3",
+      luaVersion: "5.4",
+      dataDir: "/var/lib/prosody",
+      luaPath: ["/usr/lib/prosody/?.lua", "/usr/share/lua/5.4/?.lua"],
+      luaCPath: ["/usr/lib/prosody/?.so", "/usr/lib/x86_64-linux-gnu/lua/5.4/?.so"],
+    });
+    expect(parseProsodyAbout("").luaVersion).toBeUndefined();
+  });
+  it("reads the interpreter from a shebang", () => {
+    expect(interpreterFromShebang("#!/usr/bin/env lua5.4")).toBe("lua5.4");
+    expect(interpreterFromShebang("#!/usr/bin/lua5.2")).toBe("/usr/bin/lua5.2");
+    expect(interpreterFromShebang("-- not a shebang")).toBeUndefined();
+  });
+});

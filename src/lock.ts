@@ -1,0 +1,42 @@
+// A per-host lock so two provision runs never work on one host at once.
+import { hostname, userInfo } from "node:os";
+import type { Host } from "./host/host.js";
+import { HostError } from "./errors.js";
+
+export const LOCK_DIR = "/run/lock/provision";
+
+// mkdir is atomic: whoever creates the directory holds the lock and writes who they are into it.
+// $1 lock dir, $2 holder text. Exit 0 = acquired, 3 = held (holder printed).
+const ACQUIRE = `mkdir -p "$(dirname "$1")"
+if mkdir -m 755 "$1" 2>/dev/null; then printf '%s\\n' "$2" > "$1/holder"; exit 0; fi
+cat "$1/holder" 2>/dev/null || echo unknown; exit 3`;
+
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/** Take the host's lock, waiting up to timeoutMs for another run to finish. */
+export async function acquireLock(host: Host, timeoutMs: number, pollMs = 1000): Promise<HeldLock> {
+  const holder = `${userInfo().username}@${hostname()} pid ${process.pid} since ${new Date().toISOString()}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await host.run(["sh", "-c", ACQUIRE, "lock", LOCK_DIR, holder], { sudo: true });
+    if (r.code === 0)
+      return {
+        release: async () => {
+          await host.run(["rm", "-rf", "--", LOCK_DIR], { sudo: true });
+        },
+      };
+    if (r.code !== 3)
+      throw new HostError(`could not take the provision lock ${LOCK_DIR} (exit ${r.code})`, {
+        where: host.name,
+        lines: [r.stderr.trim()].filter(Boolean),
+      });
+    if (Date.now() >= deadline)
+      throw new HostError(`another provision run holds the lock: ${r.stdout.trim()}`, {
+        where: host.name,
+        fix: `wait for that run to finish (or raise --lock-timeout); if no run is active, remove the stale lock: ssh ${host.name} sudo rm -r ${LOCK_DIR}`,
+      });
+    await new Promise((res) => setTimeout(res, pollMs));
+  }
+}

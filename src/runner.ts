@@ -1,0 +1,183 @@
+// Run the ordered tasks on each host through listr2: connect once, lock, gather → plan → apply, report.
+import { Listr, type ListrTaskWrapper, type ListrDefaultRenderer, type ListrSimpleRenderer } from "listr2";
+import { applyChange, describeChange, fileDiff } from "./apply.js";
+import { ProvisionError } from "./errors.js";
+import type { Host } from "./host/host.js";
+import type { Inventory } from "./inventory-types.js";
+import { acquireLock } from "./lock.js";
+import { redact } from "./redact.js";
+import type { RunState, Task, TaskContext } from "./task.js";
+
+export type TaskStatus = "changed" | "unchanged" | "skipped" | "failed";
+
+export interface TaskReport {
+  name: string;
+  status: TaskStatus;
+  detail: string;
+  /** One line per change (planned with --check). */
+  changes: string[];
+}
+
+export interface HostReport {
+  host: string;
+  ok: boolean;
+  changes: number;
+  restarts: string[];
+  tasks: TaskReport[];
+  /** Filled by the verify task. */
+  verification?: unknown;
+  error?: string;
+}
+
+export interface RunOptions {
+  check: boolean;
+  diff: boolean;
+  only?: string[];
+  skip?: string[];
+  parallel: number;
+  lockTimeoutMs: number;
+  /** Where --diff output goes (default stdout). */
+  write?: (text: string) => void;
+  /** listr2 renderer: default on a TTY, simple otherwise; silent for tests. */
+  renderer?: "default" | "simple" | "silent";
+  /** Seed facts for the tasks (e.g. verify.public). */
+  facts?: Record<string, unknown>;
+}
+
+export type Connector = (inv: Inventory) => Promise<Host>;
+
+/** Facts the runner hands from tasks to the report. */
+export const REPORT_KEYS = { restarts: "report.restarts", verification: "report.verification" } as const;
+
+/** Run `tasks` on every inventory in parallel (bounded); never throws for a host's failure. */
+export async function runHosts(invs: Inventory[], tasks: Task[], connect: Connector, opts: RunOptions): Promise<HostReport[]> {
+  const reports = invs.map((inv): HostReport => ({ host: inv.name, ok: true, changes: 0, restarts: [], tasks: [] }));
+  const write = opts.write ?? ((t: string) => process.stdout.write(t));
+  const renderer = opts.renderer ?? (process.stdout.isTTY ? "default" : "simple");
+  const list = new Listr(
+    invs.map((inv, i) => ({
+      title: inv.name,
+      task: async (_: unknown, hostTask: ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRenderer>) => {
+        await runOneHost(inv, tasks, connect, opts, reports[i]!, write, hostTask);
+      },
+    })),
+    {
+      concurrent: Math.max(1, opts.parallel),
+      exitOnError: false,
+      renderer,
+      fallbackRenderer: "simple",
+      rendererOptions: { collapseSubtasks: false },
+    } as never,
+  );
+  await list.run().catch(() => undefined);
+  return reports;
+}
+
+async function runOneHost(
+  inv: Inventory,
+  tasks: Task[],
+  connect: Connector,
+  opts: RunOptions,
+  report: HostReport,
+  write: (t: string) => void,
+  hostTask: ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRenderer>,
+): Promise<void> {
+  const state: RunState = { notified: new Set(), written: [], secrets: new Set([inv.jwt.appSecret]), facts: new Map(Object.entries(opts.facts ?? {})) };
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
+  let host: Host | undefined;
+  let lock: { release(): Promise<void> } | undefined;
+  try {
+    hostTask.output = "connecting";
+    host = await connect(inv);
+    lock = await acquireLock(host, opts.lockTimeoutMs);
+    const ctx: TaskContext = {
+      host,
+      inv,
+      check: opts.check,
+      state,
+      log: (m) => {
+        hostTask.output = redact(m, state.secrets);
+      },
+    };
+    for (const task of tasks) {
+      if (!selected(task.name, opts)) {
+        report.tasks.push({ name: task.name, status: "skipped", detail: "not selected (--only/--skip)", changes: [] });
+        continue;
+      }
+      hostTask.title = `${inv.name}: ${task.title}`;
+      const t0 = Date.now();
+      try {
+        const facts = await task.gather(ctx);
+        const plan = task.plan(inv, facts);
+        const lines = plan.changes.map(describeChange);
+        if (opts.check) for (const c of plan.changes) for (const u of c.kind === "packages" ? [] : (c.notify ?? [])) state.notified.add(u);
+        if (opts.diff)
+          for (const c of plan.changes) if (c.kind === "file" && c.previous !== c.content) write(`${fileDiff(c, state.secrets)}\n`);
+        if (plan.changes.length === 0) {
+          report.tasks.push({ name: task.name, status: "unchanged", detail: plan.reason ?? "up to date", changes: [] });
+        } else if (opts.check) {
+          report.tasks.push({ name: task.name, status: "changed", detail: `would: ${lines.join("; ")}`, changes: lines });
+        } else {
+          if (task.apply) await task.apply(ctx, plan, facts);
+          else for (const c of plan.changes) await applyChange(host, c, state, stamp);
+          report.tasks.push({ name: task.name, status: "changed", detail: lines.join("; "), changes: lines });
+        }
+        // A task may refine its own report line (e.g. restarts, verification) through facts.
+        const note = state.facts.get(`detail:${task.name}`);
+        if (typeof note === "string") report.tasks.at(-1)!.detail = note;
+        const status = state.facts.get(`status:${task.name}`);
+        if (status === "unchanged" || status === "changed") report.tasks.at(-1)!.status = status;
+        hostTask.output = `${task.name}: ${report.tasks.at(-1)!.status} (${Date.now() - t0} ms)`;
+      } catch (e) {
+        const msg = redact(errorText(e), state.secrets);
+        report.tasks.push({ name: task.name, status: "failed", detail: msg, changes: [] });
+        throw new TaskFailed(`task ${task.name} failed: ${msg}`);
+      }
+    }
+  } catch (e) {
+    report.ok = false;
+    report.error = redact(e instanceof TaskFailed ? e.message : errorText(e), state.secrets);
+    if (!(e instanceof TaskFailed)) report.tasks.push({ name: "connect", status: "failed", detail: report.error, changes: [] });
+    throw new Error(report.error);
+  } finally {
+    report.changes = report.tasks.reduce((n, t) => n + (t.status === "changed" ? Math.max(1, t.changes.length) : 0), 0);
+    report.restarts = (state.facts.get(REPORT_KEYS.restarts) as string[] | undefined) ?? [];
+    const verification = state.facts.get(REPORT_KEYS.verification);
+    if (verification !== undefined) report.verification = verification;
+    if (lock) await lock.release().catch(() => undefined);
+    if (host) await host.close().catch(() => undefined);
+  }
+}
+
+class TaskFailed extends Error {}
+
+function selected(name: string, opts: RunOptions): boolean {
+  if (opts.only && opts.only.length > 0 && !opts.only.includes(name)) return false;
+  return !(opts.skip ?? []).includes(name);
+}
+
+/** The text of any error, in the one format. */
+export function errorText(e: unknown): string {
+  if (e instanceof ProvisionError) return e.format();
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** The end-of-run summary, one block per host. */
+export function formatSummary(reports: HostReport[], check: boolean): string {
+  const out: string[] = [];
+  for (const r of reports) {
+    const count = (s: TaskStatus) => r.tasks.filter((t) => t.status === s).length;
+    const head = r.ok ? "ok" : "FAILED";
+    out.push(
+      `${r.host}: ${head} — ${count("changed")} ${check ? "would change" : "changed"}, ${count("unchanged")} unchanged, ${count("skipped")} skipped, ${count("failed")} failed; ${r.restarts.length ? `restarted ${r.restarts.join(", ")}` : "no restarts"}`,
+    );
+    for (const t of r.tasks) {
+      if (t.status === "skipped" && t.detail.startsWith("not selected")) continue;
+      const detail = t.detail.split("\n");
+      out.push(`  ${t.status.padEnd(9)} ${t.name.padEnd(12)} ${detail[0]}`);
+      for (const more of detail.slice(1)) out.push(`  ${"".padEnd(9)} ${"".padEnd(12)} ${more}`);
+    }
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,65 @@
+// Certificates for the domain and auth.<domain> in /etc/prosody/certs: self-signed when missing, or the operator's files.
+import { HostError } from "../src/errors.js";
+import type { Inventory } from "../src/inventory-types.js";
+import type { Change, Task } from "../src/task.js";
+
+export const CERT_DIR = "/etc/prosody/certs";
+
+export interface CertFacts {
+  /** host name → present (both .crt and .key). */
+  present: Map<string, boolean>;
+  /** sha256 of TLS_CERT/TLS_KEY and of the installed copies, for TLS_MODE=files. */
+  sums: Map<string, string>;
+}
+
+// $1 cert dir, then pairs of files to checksum. Prints "have <host>" for each complete pair and "sum <file> <sha>".
+const GATHER = `dir=$1; shift
+for h in "$@"; do case $h in /*) s=$(sha256sum -- "$h" 2>/dev/null | cut -d' ' -f1); echo "sum $h \${s:-absent}";; *) [ -f "$dir/$h.crt" ] && [ -f "$dir/$h.key" ] && echo "have $h";; esac; done`;
+
+// Self-signed certificate: $1 dir, $2 host. Key readable by prosody only.
+const GENERATE = `set -e; umask 077; mkdir -p "$1"
+openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=$2" -addext "subjectAltName=DNS:$2" -keyout "$1/$2.key.tmp" -out "$1/$2.crt.tmp" 2>/dev/null
+chown root:prosody "$1/$2.key.tmp" "$1/$2.crt.tmp"; chmod 640 "$1/$2.key.tmp"; chmod 644 "$1/$2.crt.tmp"
+mv -f "$1/$2.key.tmp" "$1/$2.key"; mv -f "$1/$2.crt.tmp" "$1/$2.crt"`;
+
+// Install the operator's files: $1 cert $2 key $3 dest dir $4 host.
+const INSTALL = `set -e; install -D -o root -g prosody -m 644 -- "$1" "$3/$4.crt"; install -D -o root -g prosody -m 640 -- "$2" "$3/$4.key"`;
+
+function hosts(inv: Inventory): string[] {
+  return [inv.jitsi.domain, `auth.${inv.jitsi.domain}`];
+}
+
+export const certificates: Task<CertFacts> = {
+  name: "certificates",
+  title: "TLS certificates for the domain and auth domain",
+  async gather({ host, inv }) {
+    const files = inv.tls.mode === "files" ? [inv.tls.cert!, inv.tls.key!, `${CERT_DIR}/${inv.jitsi.domain}.crt`, `${CERT_DIR}/${inv.jitsi.domain}.key`] : [];
+    const r = await host.check(["sh", "-c", GATHER, "certs", CERT_DIR, ...hosts(inv), ...files], { sudo: true });
+    const present = new Map(hosts(inv).map((h) => [h, false]));
+    const sums = new Map<string, string>();
+    for (const line of r.stdout.split("\n")) {
+      const [kind, a, b] = line.split(" ");
+      if (kind === "have" && a) present.set(a, true);
+      if (kind === "sum" && a && b) sums.set(a, b);
+    }
+    return { present, sums };
+  },
+  plan(inv, f) {
+    const changes: Change[] = [];
+    const [main, auth] = hosts(inv) as [string, string];
+    if (inv.tls.mode === "files") {
+      const cert = inv.tls.cert!;
+      const key = inv.tls.key!;
+      for (const file of [cert, key])
+        if (f.sums.get(file) === "absent")
+          throw new HostError(`TLS file ${file} does not exist on the host`, { where: inv.name, fix: "correct TLS_CERT / TLS_KEY, or use TLS_MODE=self-signed" });
+      if (f.sums.get(cert) !== f.sums.get(`${CERT_DIR}/${main}.crt`) || f.sums.get(key) !== f.sums.get(`${CERT_DIR}/${main}.key`))
+        changes.push({ kind: "command", summary: `install ${cert} as the certificate of ${main}`, argv: ["sh", "-c", INSTALL, "install", cert, key, CERT_DIR, main], sudo: true, notify: ["prosody"] });
+    } else if (!f.present.get(main)) {
+      changes.push({ kind: "command", summary: `generate a self-signed certificate for ${main}`, argv: ["sh", "-c", GENERATE, "cert", CERT_DIR, main], sudo: true, notify: ["prosody"] });
+    }
+    if (!f.present.get(auth))
+      changes.push({ kind: "command", summary: `generate a self-signed certificate for ${auth}`, argv: ["sh", "-c", GENERATE, "cert", CERT_DIR, auth], sudo: true, notify: ["prosody"] });
+    return { changes, reason: `certificates for ${main} and ${auth} in place` };
+  },
+};

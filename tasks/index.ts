@@ -1,0 +1,13 @@
+// The ordered task list every run goes through.
+import type { Task } from "../src/task.js";
+import { accounts } from "./accounts.js";
+import { certificates } from "./certificates.js";
+import { jicofo } from "./jicofo.js";
+import { jitsiMeet } from "./jitsi-meet.js";
+import { packages } from "./packages.js";
+import { preflight } from "./preflight.js";
+import { prosody } from "./prosody.js";
+import { restart } from "./restart.js";
+import { verify } from "./verify.js";
+
+export const TASKS: Task[] = [preflight, packages, certificates, prosody, jicofo, accounts, jitsiMeet, restart, verify] as Task[];

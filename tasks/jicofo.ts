@@ -1,0 +1,48 @@
+// jicofo: JWT authentication against the main domain, and its XMPP client settings (keeping the package's focus password).
+import { randomBytes } from "node:crypto";
+import { HostError } from "../src/errors.js";
+import { readFiles, type FileFact } from "../src/facts/files.js";
+import { editJicofo, readJicofo } from "../src/render/jicofo.js";
+import type { Task } from "../src/task.js";
+
+export const JICOFO_CONF = "/etc/jicofo/jicofo.conf";
+export const FOCUS_PASSWORD = "focus.password";
+export const FOCUS_PASSWORD_NEW = "focus.password.new";
+
+export interface JicofoFacts {
+  file: FileFact | null;
+  /** The focus password the file holds, or a fresh one when it holds none. */
+  focusPassword: string;
+  generated: boolean;
+}
+
+export const jicofo: Task<JicofoFacts> = {
+  name: "jicofo",
+  title: "jicofo: JWT authentication and XMPP client",
+  async gather({ host, state }) {
+    const file = (await readFiles(host, [JICOFO_CONF])).get(JICOFO_CONF) ?? null;
+    let existing: string | undefined;
+    if (file) {
+      try {
+        existing = readJicofo(file.content).focusPassword;
+      } catch (e) {
+        throw new HostError(`${JICOFO_CONF} is not valid HOCON: ${(e as Error).message}`, { where: host.name, fix: `repair ${JICOFO_CONF} by hand (jicofo cannot start with it either)` });
+      }
+    }
+    const focusPassword = existing ?? randomBytes(24).toString("base64url");
+    state.secrets.add(focusPassword);
+    state.facts.set(FOCUS_PASSWORD, focusPassword);
+    state.facts.set(FOCUS_PASSWORD_NEW, existing === undefined);
+    return { file, focusPassword, generated: existing === undefined };
+  },
+  plan(inv, f) {
+    if (!f.file)
+      throw new HostError(`${JICOFO_CONF} does not exist`, { where: inv.name, fix: "install jicofo (the bootstrap task does)" });
+    const content = editJicofo(f.file.content, { domain: inv.jitsi.domain, prosodyAddress: inv.jitsi.prosodyAddress, focusPassword: f.focusPassword });
+    const ok = content === f.file.content && f.file.owner === "root" && f.file.group === "jicofo" && f.file.mode === 0o640;
+    return {
+      changes: ok ? [] : [{ kind: "file", path: JICOFO_CONF, content, previous: f.file.content, owner: "root", group: "jicofo", mode: 0o640, notify: ["jicofo"] }],
+      reason: `${JICOFO_CONF} has JWT authentication for ${inv.jitsi.domain}`,
+    };
+  },
+};

@@ -1,0 +1,29 @@
+// jitsi-meet web config: hosts.domain / anonymousdomain / muc and the bosh and websocket URLs, edited in place.
+import { HostError } from "../src/errors.js";
+import { readFiles, type FileFact } from "../src/facts/files.js";
+import { editConfigJs } from "../src/render/config-js.js";
+import type { Task } from "../src/task.js";
+
+export const CONFIG_JS = "/etc/webapps/jitsi-meet/config.js";
+
+export const jitsiMeet: Task<FileFact | null> = {
+  name: "jitsi-meet",
+  title: "jitsi-meet: guest domain and XMPP endpoints in config.js",
+  async gather({ host }) {
+    return (await readFiles(host, [CONFIG_JS])).get(CONFIG_JS) ?? null;
+  },
+  plan(inv, f) {
+    if (!f) throw new HostError(`${CONFIG_JS} does not exist`, { where: inv.name, fix: "install jitsi-meet (the bootstrap task does)" });
+    let content: string;
+    try {
+      content = editConfigJs(f.content, { domain: inv.jitsi.domain, guestDomain: inv.jitsi.guestDomain });
+    } catch (e) {
+      throw new HostError((e as Error).message, { where: `${inv.name}:${CONFIG_JS}` });
+    }
+    // The web server only reads this file; it holds no secret.
+    return {
+      changes: content === f.content ? [] : [{ kind: "file", path: CONFIG_JS, content, previous: f.content, owner: f.owner, group: f.group, mode: f.mode, notify: [] }],
+      reason: `${CONFIG_JS} points guests at ${inv.jitsi.guestDomain}`,
+    };
+  },
+};
