@@ -1,0 +1,106 @@
+// Pure builders for what goes over the wire: the one command line per run, the atomic write script, sudo refusals.
+import { HostError } from "../errors.js";
+import type { RunOptions, WriteOptions } from "./host.js";
+import { shellJoin } from "./quote.js";
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ACCOUNT = /^(?:[0-9]+|[A-Za-z_][A-Za-z0-9_.-]*\$?)$/;
+
+/**
+ * The argv actually executed for `argv` with these options: `sudo -n [-u USER]`, then `env NAME=VALUE…`,
+ * then `timeout -k 5 SECONDS` when a timeout is given.
+ * A root login needs no sudo for root (and Arch images may lack sudo); other targets always get it.
+ */
+export function wrapArgv(argv: readonly string[], opts: Pick<RunOptions, "sudo" | "user" | "env" | "timeoutMs">, loginUser: string): string[] {
+  if (argv.length === 0) throw new TypeError("run: empty argv");
+  const out: string[] = [];
+  if (opts.sudo) {
+    const target = opts.user ?? "root";
+    if (!ACCOUNT.test(target)) throw new TypeError(`run: invalid sudo user ${JSON.stringify(target)}`);
+    if (!(loginUser === "root" && target === "root")) {
+      out.push("sudo", "-n");
+      if (opts.user !== undefined && opts.user !== "root") out.push("-u", opts.user);
+    }
+  } else if (opts.user !== undefined) {
+    throw new TypeError("run: `user` only makes sense with `sudo: true`");
+  }
+  const env = Object.entries(opts.env ?? {});
+  if (env.length > 0) {
+    out.push("env");
+    for (const [k, v] of env) {
+      if (!ENV_NAME.test(k)) throw new TypeError(`run: invalid environment variable name ${JSON.stringify(k)}`);
+      out.push(`${k}=${v}`);
+    }
+  }
+  if (opts.timeoutMs !== undefined) {
+    // Enforced on the host too: GNU timeout (running as the target user, inside sudo) kills the whole
+    // process group, which the client cannot do for a sudo'd command once the channel is gone.
+    if (!(opts.timeoutMs > 0)) throw new TypeError(`run: invalid timeout ${opts.timeoutMs}`);
+    out.push("timeout", "-k", "5", String(opts.timeoutMs / 1000));
+  }
+  out.push(...argv);
+  return out;
+}
+
+/** Exit codes of GNU timeout when it stopped the command (TERM, then KILL). */
+export const TIMEOUT_EXIT_CODES = [124, 137];
+
+/** The single command string sent to the remote login shell. */
+export function commandLine(argv: readonly string[], opts: Pick<RunOptions, "sudo" | "user" | "env" | "timeoutMs">, loginUser: string): string {
+  return shellJoin(wrapArgv(argv, opts, loginUser));
+}
+
+/**
+ * Atomic write, run as root with the content on stdin: umask 077, mktemp in the target's directory,
+ * copy stdin, fsync, chown, chmod, `mv -f -T` over the target; any failure removes the temp file.
+ * Path, owner, group and mode travel as positional parameters, never spliced into the script.
+ */
+export const WRITE_SCRIPT = [
+  "set -u",
+  "umask 077",
+  'dir=$(dirname -- "$1") || exit 1',
+  'tmp=$(mktemp -- "$dir/.provision-tmp.XXXXXXXXXX") || exit 1',
+  "trap 'rm -f -- \"$tmp\"' EXIT",
+  "trap 'exit 1' HUP INT TERM PIPE",
+  'cat >"$tmp" || exit 1',
+  'sync -- "$tmp" 2>/dev/null || true',
+  'chown -- "$2:$3" "$tmp" || exit 1',
+  'chmod -- "$4" "$tmp" || exit 1',
+  'mv -f -T -- "$tmp" "$1" || exit 1',
+  "trap - EXIT",
+].join("\n");
+
+/** argv for writeFile (to be run with sudo): `sh -c SCRIPT sh PATH OWNER GROUP MODE`. */
+export function writeFileArgv(path: string, opts: WriteOptions): string[] {
+  if (!path.startsWith("/")) throw new TypeError(`writeFile: path must be absolute, got ${JSON.stringify(path)}`);
+  if (path.endsWith("/")) throw new TypeError(`writeFile: path names a directory: ${JSON.stringify(path)}`);
+  if (!ACCOUNT.test(opts.owner)) throw new TypeError(`writeFile: invalid owner ${JSON.stringify(opts.owner)}`);
+  if (!ACCOUNT.test(opts.group)) throw new TypeError(`writeFile: invalid group ${JSON.stringify(opts.group)}`);
+  if (!Number.isInteger(opts.mode) || opts.mode < 0 || opts.mode > 0o7777) throw new TypeError(`writeFile: invalid mode ${opts.mode}`);
+  return ["sh", "-c", WRITE_SCRIPT, "sh", path, opts.owner, opts.group, opts.mode.toString(8).padStart(4, "0")];
+}
+
+/** The last non-empty lines of some output, for error messages. */
+export function lastLines(text: string, n = 20): string[] {
+  const lines = text.split("\n").map((l) => l.trimEnd()).filter((l) => l !== "");
+  return lines.slice(-n);
+}
+
+/** A HostError when sudo refused to run without a password (or at all); null otherwise. */
+export function sudoRefusal(stderr: string, where: string, loginUser: string, command: string): HostError | null {
+  if (/^sudo: (a password is required|a terminal is required)/m.test(stderr)) {
+    return new HostError(`sudo asks ${loginUser} for a password, so \`${command}\` could not run`, {
+      where,
+      lines: lastLines(stderr, 5),
+      fix: `give ${loginUser} passwordless sudo, e.g. as root: echo '${loginUser} ALL=(ALL:ALL) NOPASSWD: ALL' > /etc/sudoers.d/90-provision && chmod 440 /etc/sudoers.d/90-provision`,
+    });
+  }
+  if (/^sudo: .*(is not in the sudoers file|is not allowed to (run|execute))/m.test(stderr) || /^\S+ is not in the sudoers file/m.test(stderr)) {
+    return new HostError(`${loginUser} may not use sudo, so \`${command}\` could not run`, {
+      where,
+      lines: lastLines(stderr, 5),
+      fix: `allow ${loginUser} passwordless sudo, e.g. '${loginUser} ALL=(ALL:ALL) NOPASSWD: ALL' in /etc/sudoers.d/90-provision (mode 440)`,
+    });
+  }
+  return null;
+}
