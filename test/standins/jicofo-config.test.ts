@@ -1,0 +1,94 @@
+// The jicofo stand-in reads jicofo.conf with real HOCON semantics (typesafe-config) and
+// refuses to start like jicofo on a broken file, a missing password or JWT without login-url.
+import { describe, expect, it, beforeAll } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const JICOFO_DIR = join(here, "../sandbox/packages/jicofo/files/usr/lib/jicofo");
+const SHIPPED_CONF = join(here, "../sandbox/packages/jicofo/files/etc/jicofo/jicofo.conf");
+
+let dir: string;
+let loadConfig: (file: string) => Settings;
+type Settings = {
+  client: Record<string, unknown>;
+  auth: { type: string; loginDomain?: string };
+  conference: { initialTimeoutMs: number };
+  breweryJid?: string;
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "jicofo-conf-"));
+  execFileSync("javac", ["-nowarn", "-cp", "/usr/share/java/typesafe-config.jar", "-d", dir, join(JICOFO_DIR, "hocon/HoconToJson.java")]);
+  process.env.JICOFO_HOCON_HELPER_DIR = dir;
+  const mod = (await import(pathToFileURL(join(JICOFO_DIR, "lib/config.mjs")).href)) as { loadConfig: typeof loadConfig };
+  loadConfig = mod.loadConfig;
+}, 60_000);
+
+/** Writes a config file and returns its path. */
+function conf(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const shipped = () => readFileSync(SHIPPED_CONF, "utf8").replace("@FOCUS_PASSWORD@", "pkgpw");
+const managed = `
+# BEGIN provision managed block
+jicofo.authentication { enabled = true, type = JWT, login-url = "a.sandbox.test" }
+jicofo.xmpp.client { hostname = "127.0.0.7", port = 5222, domain = "auth.a.sandbox.test", password: "pw \\"quoted\\" #not-a-comment" }
+jicofo.xmpp.client.disable-certificate-verification = true // trailing comment
+jicofo.conference.initial-timeout = 3 seconds
+`;
+
+describe("jicofo stand-in configuration", () => {
+  it("merges a managed block appended to the shipped file (later keys win, objects merge)", () => {
+    const s = loadConfig(conf("merged.conf", shipped() + managed));
+    expect(s.client).toMatchObject({
+      hostname: "127.0.0.7",
+      port: 5222,
+      domain: "auth.a.sandbox.test",
+      xmppDomain: "jitsi-meet.example.com", // kept from the shipped file
+      clientProxy: "focus.jitsi-meet.example.com",
+      username: "focus",
+      password: 'pw "quoted" #not-a-comment',
+      disableCertificateVerification: true,
+    });
+    expect(s.auth).toEqual({ type: "JWT", loginDomain: "a.sandbox.test" });
+    expect(s.conference.initialTimeoutMs).toBe(3000);
+    expect(s.breweryJid).toBe("JvbBrewery@internal.auth.jitsi-meet.example.com");
+  });
+
+  it("treats enabled=false as no authentication", () => {
+    const s = loadConfig(conf("off.conf", shipped() + "jicofo.authentication { enabled = false, type = JWT }\n"));
+    expect(s.auth.type).toBe("NONE");
+  });
+
+  it("refuses a missing password, JWT without login-url, an unknown type and a broken file", () => {
+    const noPw = shipped().replace(/password: "pkgpw"/, "");
+    expect(() => loadConfig(conf("nopw.conf", noPw))).toThrow(/jicofo\.xmpp\.client\.password/);
+    expect(() => loadConfig(conf("nologin.conf", shipped() + "jicofo.authentication { enabled = true, type = JWT }\n"))).toThrow(
+      /jicofo\.authentication\.login-url/,
+    );
+    expect(() => loadConfig(conf("shib.conf", shipped() + "jicofo.authentication { enabled = true, type = SHIBBOLETH }\n"))).toThrow(
+      /No enum constant .*SHIBBOLETH/,
+    );
+    expect(() => loadConfig(conf("broken.conf", shipped() + "jicofo { xmpp { client { \n"))).toThrow(/ConfigException/);
+  });
+
+  it("launcher exits 1 with a jicofo-like SEVERE line (and no secret) when it cannot start", () => {
+    const log = join(dir, "jicofo.log");
+    const bad = conf("launch-bad.conf", shipped() + "jicofo.authentication { enabled = true, type = JWT }\n");
+    const r = spawnSync(process.execPath, [join(JICOFO_DIR, "jicofo.mjs"), "--config", bad, "--log", log], {
+      encoding: "utf8",
+      env: { ...process.env, JICOFO_HOCON_HELPER_DIR: dir },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^Jicofo .* SEVERE: .*Failed to start jicofo: .*login-url/);
+    expect(existsSync(log) && readFileSync(log, "utf8")).toMatch(/SEVERE/);
+    expect(r.stderr + readFileSync(log, "utf8")).not.toContain("pkgpw");
+  });
+});
