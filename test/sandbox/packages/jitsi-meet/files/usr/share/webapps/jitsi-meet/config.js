@@ -1,0 +1,1 @@
+/etc/webapps/jitsi-meet/config.js

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the sandbox hosts and the tests need; idempotent, quick when all is present.
+# Run as root on the test machine (CI: a fresh Debian 12). Starts no service (policy-rc.d refuses).
+set -euo pipefail
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "test/setup.sh: must run as root (it installs Debian packages)" >&2
+  exit 1
+fi
+
+# Debian package -> a file that proves it is installed (cheap check, no dpkg-query per package).
+declare -A NEEDED=(
+  [openssh-server]=/usr/sbin/sshd
+  [openssh-client]=/usr/bin/ssh-keygen
+  [prosody]=/usr/bin/prosodyctl
+  [lua5.4]=/usr/bin/lua5.4
+  [lua-cjson]=/usr/lib/x86_64-linux-gnu/lua/5.4/cjson.so
+  [lua-basexx]=/usr/share/lua/5.2/basexx.lua
+  [lua-luaossl]=/usr/lib/x86_64-linux-gnu/lua/5.4/_openssl.so
+  [lua-sec]=/usr/lib/x86_64-linux-gnu/lua/5.4/ssl.so
+  [lua-inspect]=/usr/share/lua/5.3/inspect.lua
+  [lua-check]=/usr/bin/luacheck
+  [sudo]=/usr/bin/sudo
+  [socat]=/usr/bin/socat
+  [libtypesafe-config-java]=/usr/share/java/typesafe-config.jar
+  [iproute2]=/usr/sbin/ip
+  [openssl]=/usr/bin/openssl
+  [util-linux]=/usr/bin/nsenter
+  [procps]=/usr/bin/pgrep
+  [passwd]=/usr/sbin/useradd
+  [git]=/usr/bin/git
+  [nginx-light]=/usr/sbin/nginx
+)
+
+missing=()
+for pkg in "${!NEEDED[@]}"; do
+  [[ -e ${NEEDED[$pkg]} ]] || missing+=("$pkg")
+done
+# A JDK only when there is no javac at all (any version is fine for the jicofo stand-in).
+command -v javac >/dev/null 2>&1 || missing+=(default-jdk-headless)
+
+if ((${#missing[@]} == 0)); then
+  echo "test/setup.sh: all Debian packages present"
+  exit 0
+fi
+
+IFS=$'\n' sorted=($(sort <<<"${missing[*]}")); unset IFS
+echo "test/setup.sh: installing ${sorted[*]}"
+
+# Nothing may start while we install (there is no systemd; init scripts would start daemons).
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  created_policy=1
+fi
+cleanup() { if ((created_policy)); then rm -f "$policy"; fi; }
+trap cleanup EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${sorted[@]}" >/dev/null
+
+# Debian's packages enable and may have started their daemons' config; the sandbox never uses the
+# machine's own instances, and nothing was started thanks to policy-rc.d.
+still=()
+for pkg in "${sorted[@]}"; do
+  if [[ $pkg == default-jdk-headless ]]; then command -v javac >/dev/null || still+=("$pkg")
+  elif [[ ! -e ${NEEDED[$pkg]} ]]; then still+=("$pkg"); fi
+done
+if ((${#still[@]})); then
+  echo "test/setup.sh: still missing after apt-get install: ${still[*]}" >&2
+  exit 1
+fi
+echo "test/setup.sh: done"
