@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ProvisionError } from "../errors.js";
-import { parseSshConfig, splitSshConfigWords } from "./ssh-config.js";
+import { parseSshConfig, pickIdentityFile, splitSshConfigWords } from "./ssh-config.js";
 
 // As printed by Vagrant 2.3.4 (templates/commands/ssh_config/config.erb), libvirt provider.
 const LIBVIRT = `Host default
@@ -139,5 +139,15 @@ describe("splitSshConfigWords", () => {
 
   it("refuses an unterminated quote", () => {
     expect(() => splitSshConfigWords('"/a b')).toThrow(/unterminated quote/);
+  });
+});
+
+describe("pickIdentityFile", () => {
+  it("takes the first existing key, else the first listed", () => {
+    const cfg = parseSshConfig(SEVERAL_KEYS);
+    const rsa = "/home/op/.vagrant.d/insecure_private_keys/vagrant.key.rsa";
+    expect(pickIdentityFile(cfg, (p) => p === rsa)).toBe(rsa);
+    expect(pickIdentityFile(cfg, () => true)).toBe(cfg.identityFiles[0]);
+    expect(pickIdentityFile(cfg, () => false)).toBe(cfg.identityFiles[0]);
   });
 });

@@ -127,3 +127,8 @@ export function parseSshConfig(text: string, machine = "default"): VagrantSshCon
   const identityFiles = block.options.get("identityfile")!;
   return { host: first("hostname")!, port, user: first("user")!, identityFile: identityFiles[0]!, identityFiles };
 }
+
+/** The IdentityFile to write into the inventory: the first that exists (as ssh would use it), else the first listed. */
+export function pickIdentityFile(cfg: VagrantSshConfig, exists: (path: string) => boolean): string {
+  return cfg.identityFiles.find((f) => exists(f)) ?? cfg.identityFile;
+}
