@@ -1,6 +1,7 @@
 // The ordered task list every run goes through.
 import type { Task } from "../src/task.js";
 import { accounts } from "./accounts.js";
+import { bootstrap } from "./bootstrap.js";
 import { certificates } from "./certificates.js";
 import { jicofo } from "./jicofo.js";
 import { jitsiMeet } from "./jitsi-meet.js";
@@ -10,4 +11,4 @@ import { prosody } from "./prosody.js";
 import { restart } from "./restart.js";
 import { verify } from "./verify.js";
 
-export const TASKS: Task[] = [preflight, packages, certificates, prosody, jicofo, accounts, jitsiMeet, restart, verify] as Task[];
+export const TASKS: Task[] = [preflight, bootstrap, packages, certificates, prosody, jicofo, accounts, jitsiMeet, restart, verify] as Task[];

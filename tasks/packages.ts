@@ -2,6 +2,7 @@
 import { applyChange } from "../src/apply.js";
 import { HostError } from "../src/errors.js";
 import { parsePacmanQ } from "../src/facts/pacman.js";
+import { sections } from "../src/facts/sections.js";
 import { parseProsodyAbout } from "../src/facts/prosody-about.js";
 import type { Host } from "../src/host/host.js";
 import type { Inventory } from "../src/inventory-types.js";
@@ -57,7 +58,8 @@ end`;
 export async function gatherLua(host: Host, inv: Inventory, extra: string[] = []): Promise<PackagesFacts> {
   const modules = [...Object.keys(LUA_REQUIRES), ...extra];
   const r = await host.check(["sh", "-c", GATHER, "gather", inv.jitsi.pluginDir, PROBE, ...modules], { sudo: true });
-  const [about = "", pacman = "", bundled = "", probe = ""] = r.stdout.split(/^@@\w+\n/m);
+  const s = sections(r.stdout);
+  const [about, pacman, bundled, probe] = ["", "pacman", "bundled", "probe"].map((k) => s.get(k) ?? "") as [string, string, string, string];
   const a = parseProsodyAbout(about);
   const luaVersion = inv.luaVersion ?? a.luaVersion;
   if (!luaVersion)

@@ -1,6 +1,7 @@
 // Preflight: the host is Arch Linux, we are not root, sudo works without a password.
 import { HostError } from "../src/errors.js";
 import { isArch, parseOsRelease } from "../src/facts/os-release.js";
+import { sections } from "../src/facts/sections.js";
 import type { Task } from "../src/task.js";
 
 export interface PreflightFacts {
@@ -18,8 +19,9 @@ export const preflight: Task<PreflightFacts> = {
   title: "check the host is Arch Linux with passwordless sudo",
   async gather({ host }) {
     const r = await host.check(["sh", "-c", GATHER]);
-    const [os = "", uid = "", sudo = ""] = r.stdout.split(/^@@\w+\n/m);
-    return { os: parseOsRelease(os), uid: Number(uid.trim()), sudo: /sudo-ok\s*$/.test(sudo), sudoMessage: sudo.trim() };
+    const s = sections(r.stdout);
+    const sudo = s.get("sudo") ?? "";
+    return { os: parseOsRelease(s.get("") ?? ""), uid: Number(s.get("uid")), sudo: /sudo-ok$/.test(sudo), sudoMessage: sudo };
   },
   plan(inv, f) {
     if (!isArch(f.os))

@@ -60,17 +60,26 @@ async function restoreAndRestart(ctx: TaskContext, units: string[]): Promise<str
   return `restored ${restored.length ? restored.join(", ") : "nothing"}; ${again.join("; ")}`;
 }
 
+// Which of the stack's units are enabled but not running (they get started like a restart).
+const GATHER = `for u in "$@"; do [ "$(systemctl is-enabled "$u" 2>/dev/null)" = enabled ] && [ "$(systemctl is-active "$u" 2>/dev/null)" != active ] && echo "$u"; done; exit 0`;
+
+/** Units to restart, in dependency order: notified by a change, or enabled but not running. */
+export function restartOrder(notified: Iterable<string>, stopped: Iterable<string>): string[] {
+  const all = new Set([...notified, ...stopped]);
+  return [...UNIT_ORDER.filter((u) => all.has(u)), ...[...all].filter((u) => !UNIT_ORDER.includes(u)).sort()];
+}
+
 export const restart: Task<string[]> = {
   name: "restart",
   title: "restart what changed",
-  async gather({ state }) {
-    const notified = [...state.notified];
-    return [...UNIT_ORDER.filter((u) => notified.includes(u)), ...notified.filter((u) => !UNIT_ORDER.includes(u)).sort()];
+  async gather({ host, state }) {
+    const r = await host.check(["sh", "-c", GATHER, "units", ...UNIT_ORDER]);
+    return restartOrder(state.notified, r.stdout.split("\n").filter(Boolean));
   },
   plan(_inv, units) {
     return {
       changes: units.map((u) => ({ kind: "command" as const, summary: `restart ${u}`, argv: ["systemctl", "restart", u], sudo: true })),
-      reason: "nothing changed, nothing to restart",
+      reason: "nothing changed, every service running: nothing to restart",
     };
   },
   async apply(ctx, _plan, units) {

@@ -65,3 +65,15 @@ LuaRocks:        \tNot installed
     expect(interpreterFromShebang("-- not a shebang")).toBeUndefined();
   });
 });
+
+describe("sections", async () => {
+  const { sections } = await import("./sections.js");
+  it("splits @@name markers, keeping text on the marker line", () => {
+    const s = sections("head\n@@yay yes\n@@pacman\na 1\nb 2\n\n@@enabled\n");
+    expect(s.get("")).toBe("head");
+    expect(s.get("yay")).toBe("yes");
+    expect(s.get("pacman")).toBe("a 1\nb 2");
+    expect(s.get("enabled")).toBe("");
+    expect(s.has("missing")).toBe(false);
+  });
+});

@@ -1,0 +1,52 @@
+// Bootstrap: from a bare Arch host (base + sudo) to the Jitsi stack installed: yay from the AUR, then the packages.
+import { parsePacmanQ } from "../src/facts/pacman.js";
+import { sections } from "../src/facts/sections.js";
+import type { Change, Task } from "../src/task.js";
+
+/** yay's own install recipe (its README): git + base-devel from the repos, then build yay-bin from the AUR. */
+export const YAY_AUR_URL = "https://aur.archlinux.org/yay-bin.git";
+
+// Run as the login user (makepkg refuses root). $1 AUR URL. Builds in a private temporary directory.
+const INSTALL_YAY = `set -e
+sudo -n pacman -S --needed --noconfirm git base-devel
+dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
+git clone --depth 1 "$1" "$dir/yay-bin"
+cd "$dir/yay-bin"
+makepkg -si --noconfirm`;
+
+/** The Jitsi stack (official repos and AUR, jitsi-jwt.md §6), in install order. */
+export const JITSI_PACKAGES = ["prosody", "lua-sec", "nginx", "jitsi-meet-prosody", "jicofo", "jitsi-videobridge", "jitsi-meet"];
+
+/** Units to enable so that the stack comes back after a reboot. */
+export const JITSI_UNITS = ["prosody", "jicofo", "jitsi-videobridge", "nginx"];
+
+export interface BootstrapFacts {
+  yay: boolean;
+  installed: Map<string, string>;
+  enabled: Set<string>;
+}
+
+// One round trip: is yay on PATH, the package list, which units are enabled.
+const GATHER = `command -v yay >/dev/null 2>&1 && echo "@@yay yes" || echo "@@yay no"
+echo "@@pacman"; pacman -Q 2>/dev/null
+echo "@@enabled"; for u in "$@"; do [ "$(systemctl is-enabled "$u" 2>/dev/null)" = enabled ] && echo "$u"; done; exit 0`;
+
+export const bootstrap: Task<BootstrapFacts> = {
+  name: "bootstrap",
+  title: "install yay and the Jitsi stack",
+  async gather({ host }) {
+    const r = await host.check(["sh", "-c", GATHER, "bootstrap", ...JITSI_UNITS]);
+    const s = sections(r.stdout);
+    return { yay: s.get("yay") === "yes", installed: parsePacmanQ(s.get("pacman") ?? ""), enabled: new Set((s.get("enabled") ?? "").split("\n").filter(Boolean)) };
+  },
+  plan(_inv, f) {
+    const changes: Change[] = [];
+    if (!f.yay) changes.push({ kind: "command", summary: "install yay from the AUR (git clone yay-bin, makepkg -si)", argv: ["sh", "-c", INSTALL_YAY, "install-yay", YAY_AUR_URL] });
+    const missing = JITSI_PACKAGES.filter((p) => !f.installed.has(p));
+    if (missing.length) changes.push({ kind: "packages", names: missing });
+    const disabled = JITSI_UNITS.filter((u) => !f.enabled.has(u));
+    // Enabled, not started here: the restart task starts them once their configuration is written.
+    if (disabled.length) changes.push({ kind: "command", summary: `enable ${disabled.join(", ")}`, argv: ["systemctl", "enable", ...disabled], sudo: true, notify: disabled });
+    return { changes, reason: `yay, ${JITSI_PACKAGES.join(", ")} installed; ${JITSI_UNITS.join(", ")} enabled` };
+  },
+};
