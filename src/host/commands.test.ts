@@ -1,0 +1,85 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { commandLine, lastLines, sudoRefusal, wrapArgv, writeFileArgv } from "./commands.js";
+
+describe("wrapArgv / commandLine", () => {
+  it("adds sudo -n, -u, env and the host-side timeout in that order", () => {
+    expect(wrapArgv(["ls"], {}, "arch")).toEqual(["ls"]);
+    expect(wrapArgv(["ls"], { sudo: true }, "arch")).toEqual(["sudo", "-n", "ls"]);
+    expect(wrapArgv(["ls"], { sudo: true, user: "prosody" }, "arch")).toEqual(["sudo", "-n", "-u", "prosody", "ls"]);
+    expect(wrapArgv(["ls"], { sudo: true, env: { LC_ALL: "C" }, timeoutMs: 1500 }, "arch")).toEqual(["sudo", "-n", "env", "LC_ALL=C", "timeout", "-k", "5", "1.5", "ls"]);
+    expect(commandLine(["echo", "a b"], { env: { X: "it's" } }, "arch")).toBe("env 'X=it'\\''s' echo 'a b'");
+  });
+
+  it("skips sudo for root acting as root, keeps it for other targets", () => {
+    expect(wrapArgv(["ls"], { sudo: true }, "root")).toEqual(["ls"]);
+    expect(wrapArgv(["ls"], { sudo: true, user: "root" }, "root")).toEqual(["ls"]);
+    expect(wrapArgv(["ls"], { sudo: true, user: "prosody" }, "root")).toEqual(["sudo", "-n", "-u", "prosody", "ls"]);
+  });
+
+  it("refuses bad env names, user without sudo, odd user names, empty argv, bad timeouts", () => {
+    expect(() => wrapArgv(["ls"], { env: { "A B": "x" } }, "arch")).toThrow(/environment/);
+    expect(() => wrapArgv(["ls"], { env: { "A=B": "x" } }, "arch")).toThrow(/environment/);
+    expect(() => wrapArgv(["ls"], { user: "prosody" }, "arch")).toThrow(/sudo/);
+    expect(() => wrapArgv(["ls"], { sudo: true, user: "-rf" }, "arch")).toThrow(/sudo user/);
+    expect(() => wrapArgv([], {}, "arch")).toThrow(/empty/);
+    expect(() => wrapArgv(["ls"], { timeoutMs: 0 }, "arch")).toThrow(/timeout/);
+  });
+});
+
+describe("writeFileArgv (the atomic write script, run locally as root)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "provision-write-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function runLocal(argv: string[], stdin: string) {
+    return spawnSync(argv[0]!, argv.slice(1), { input: stdin, encoding: "utf8" });
+  }
+
+  it("validates its inputs", () => {
+    expect(() => writeFileArgv("rel/path", { owner: "root", group: "root", mode: 0o644 })).toThrow(/absolute/);
+    expect(() => writeFileArgv("/etc/", { owner: "root", group: "root", mode: 0o644 })).toThrow(/directory/);
+    expect(() => writeFileArgv("/x", { owner: "root:root", group: "root", mode: 0o644 })).toThrow(/owner/);
+    expect(() => writeFileArgv("/x", { owner: "root", group: "a b", mode: 0o644 })).toThrow(/group/);
+    expect(() => writeFileArgv("/x", { owner: "root", group: "root", mode: 0o10000 })).toThrow(/mode/);
+    expect(writeFileArgv("/x", { owner: "root", group: "root", mode: 0o640 }).slice(-4)).toEqual(["/x", "root", "root", "0640"]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("writes content, owner, group and mode with a hostile file name", () => {
+    const target = join(dir, "a 'b' $(c) \n d");
+    const r = runLocal(writeFileArgv(target, { owner: "nobody", group: "root", mode: 0o604 }), "hello\n'x'");
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(target, "utf8")).toBe("hello\n'x'");
+    const st = statSync(target);
+    expect(st.mode & 0o7777).toBe(0o604);
+    expect(st.gid).toBe(0);
+    expect(st.uid).not.toBe(0);
+    expect(readdirSync(dir)).toEqual(["a 'b' $(c) \n d"]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("on failure keeps the old file and removes its temp file", () => {
+    const target = join(dir, "keep");
+    writeFileSync(target, "old");
+    const r = runLocal(writeFileArgv(target, { owner: "no-such-user-q", group: "root", mode: 0o644 }), "new");
+    expect(r.status).not.toBe(0);
+    expect(readFileSync(target, "utf8")).toBe("old");
+    expect(readdirSync(dir).filter((f) => f.startsWith(".provision-tmp"))).toEqual([]);
+  });
+});
+
+describe("sudoRefusal and lastLines", () => {
+  it("recognises sudo asking for a password or refusing the user", () => {
+    const e = sudoRefusal("sudo: a password is required\n", "h", "arch", "true");
+    expect(e?.message).toContain("sudo asks arch for a password");
+    expect(e?.fix).toContain("arch ALL=(ALL:ALL) NOPASSWD: ALL");
+    expect(sudoRefusal("arch is not in the sudoers file.  This incident will be reported.\n", "h", "arch", "true")?.message).toContain("may not use sudo");
+    expect(sudoRefusal("ls: cannot access 'x': No such file or directory\n", "h", "arch", "ls x")).toBeNull();
+  });
+
+  it("keeps the last non-empty lines", () => {
+    expect(lastLines("a\n\nb  \nc\n", 2)).toEqual(["b", "c"]);
+    expect(lastLines("")).toEqual([]);
+  });
+});
