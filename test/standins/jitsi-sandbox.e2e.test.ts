@@ -1,0 +1,130 @@
+// The stand-in packages inside a real sandbox host (state jitsi-installed): configure it by
+// hand the way the provisioner will (jitsi-jwt.md §8), start prosody and jicofo through the
+// systemctl stand-in, then check the XMPP behaviour over the host's WebSocket endpoint.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SignJWT } from "jose";
+import { randomBytes } from "node:crypto";
+import { downHost, upHost, type SandboxHost } from "../sandbox/host.js";
+import { confD } from "./local-jitsi.js";
+import { WsXmppClient, hasStatus, stanzaError } from "./xmpp-ws-client.js";
+
+const NAME = `stdin-${randomBytes(2).toString("hex")}`;
+let h: SandboxHost;
+let domain: string;
+const appId = "provision-test";
+const secret = randomBytes(16).toString("hex");
+const clients: WsXmppClient[] = [];
+
+/** Runs cmd as root in the host and fails with its output when it exits non-zero. */
+async function run(cmd: string, stdin?: string): Promise<string> {
+  const r = await h.exec(cmd, { stdin, timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`host command failed (${r.code}): ${cmd}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Runs cmd as the host's sudo user arch (yay refuses root). */
+const asArch = (cmd: string) => run(`cd /home/arch && runuser -u arch -- env PATH=/usr/local/bin:/usr/bin:/bin HOME=/home/arch bash -c ${JSON.stringify(cmd)}`);
+
+beforeAll(async () => {
+  h = await upHost(NAME, { state: "jitsi-installed" });
+  domain = `${NAME}.sandbox.test`;
+  const focusPw = randomBytes(12).toString("hex");
+  await asArch("yay -S --needed --noconfirm lua-inspect lua-basexx lua-cjson lua-luaossl");
+  await run(`set -e; install -d -m 755 /etc/prosody/conf.d /etc/prosody/certs
+    for d in ${domain} auth.${domain}; do
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout /etc/prosody/certs/$d.key -out /etc/prosody/certs/$d.crt -days 2 -subj /CN=$d 2>/dev/null
+    done
+    chown -R root:prosody /etc/prosody/certs; chmod 640 /etc/prosody/certs/*.key
+    grep -q '^Include "conf.d/\\*.cfg.lua"' /etc/prosody/prosody.cfg.lua || echo 'Include "conf.d/*.cfg.lua"' >> /etc/prosody/prosody.cfg.lua`);
+  await run(`cat > /etc/prosody/conf.d/${domain}.cfg.lua`,
+    confD(domain, appId, secret, "/etc/prosody/certs").replace(/plugin_paths = \{[^}]*\}/, 'plugin_paths = { "/usr/lib/jitsi-meet-prosody" }'));
+  await run(`prosodyctl --config /etc/prosody/prosody.cfg.lua check config >/dev/null || prosodyctl check config`);
+  await run(`prosodyctl adduser focus@auth.${domain}`, `${focusPw}\n${focusPw}\n`);
+  await run(`prosodyctl mod_roster_command subscribe focus.${domain} focus@auth.${domain}`);
+  await run(`cat >> /etc/jicofo/jicofo.conf`, `
+jicofo.authentication { enabled = true, type = JWT, login-url = "${domain}" }
+jicofo.xmpp.client { enabled = true, hostname = "${h.ip}", port = 5222, domain = "auth.${domain}", xmpp-domain = "${domain}", username = "focus", password = "${focusPw}", conference-muc-jid = "conference.${domain}", client-proxy = "focus.${domain}", disable-certificate-verification = true }
+jicofo.bridge.brewery-jid = "JvbBrewery@internal.auth.${domain}"
+`);
+  await run("systemctl start prosody && systemctl start jicofo && systemctl start jitsi-videobridge");
+  for (let i = 0; i < 100; i++) {
+    if ((await h.exec("grep -q 'Registered as focus@' /var/log/jicofo/jicofo.log")).code === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`jicofo did not log in:\n${await run("cat /var/log/jicofo/jicofo.log; tail -20 /var/log/prosody/prosody.log")}`);
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await downHost(NAME).catch(() => undefined);
+});
+
+/** A token for room signed with the host's secret unless told otherwise. */
+function token(room: string, key = secret) {
+  return new SignJWT({ iss: appId, aud: "jitsi", sub: domain, room, context: { user: { id: "u1", name: "Alice" } } })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuedAt()
+    .setExpirationTime("10m")
+    .sign(new TextEncoder().encode(key));
+}
+
+/** Connects like lib-jitsi-meet through nginx would: ?room=&token=, Host: DOMAIN. */
+async function connect(room: string, tok?: string) {
+  const q = `room=${room}${tok ? `&token=${encodeURIComponent(tok)}` : ""}`;
+  const c = await WsXmppClient.connect(`ws://${h.ip}:5280/xmpp-websocket?${q}`, { host: domain, origin: `https://${domain}` });
+  clients.push(c);
+  return c;
+}
+
+/** Logs in and binds (token user on DOMAIN, guest on guest.DOMAIN). */
+async function login(room: string, tok?: string) {
+  const c = await connect(room, tok);
+  const d = tok ? domain : `guest.${domain}`;
+  expect(await c.saslAnonymous(d)).toEqual({ ok: true });
+  await c.bind(d);
+  return c;
+}
+
+describe("stand-in packages in a sandbox host", () => {
+  it("services run as their own users and Prosody loaded every plugin", async () => {
+    expect(await run("systemctl is-active jicofo jitsi-videobridge prosody")).toBe("active\nactive\nactive\n");
+    expect((await run("ps -o user= -p $(cat /run/jicofo/jicofo.pid)")).trim()).toBe("jicofo");
+    const log = await run("cat /var/log/prosody/prosody.log /var/log/prosody/prosody.err 2>/dev/null || true");
+    expect(log).toContain("Activated service 'c2s'"); // the log was really read
+    expect(log).not.toMatch(/Error loading|not found|Failed to load/i);
+    expect(log).not.toContain(secret);
+  });
+
+  it("token user opens a room, guest waits for it, wrong room and bad signature are refused", async () => {
+    const room = "standup";
+    const muc = `${room}@conference.${domain}`;
+    const focus = `focus.${domain}`;
+
+    const guest = await login(room);
+    expect(stanzaError(await guest.conferenceIq(focus, muc))).toMatchObject({ condition: "not-authorized", text: "not authorized user domain" });
+
+    const user = await login(room, await token(room));
+    const ok = await user.conferenceIq(focus, muc);
+    expect(ok.getChild("conference")?.attrs.ready).toBe("true");
+    expect(hasStatus(await user.joinMuc(muc, "alice"), "110")).toBe(true);
+
+    expect((await guest.conferenceIq(focus, muc)).getChild("conference")?.attrs.ready).toBe("true");
+    expect(hasStatus(await guest.joinMuc(muc, "guest"), "110")).toBe(true);
+
+    const other = await login(room, await token("elsewhere"));
+    const refused = await other.joinMuc(muc, "mallory");
+    expect(stanzaError(refused)).toMatchObject({ condition: "not-allowed", app: ["room-mismatch"] });
+
+    const bad = await connect(room, await token(room, "wrong-secret"));
+    expect(await bad.saslAnonymous(domain)).toEqual({ ok: false, condition: "not-allowed", text: "Invalid signature" });
+  });
+
+  it("systemctl start jicofo fails on a config jicofo refuses", async () => {
+    await run("systemctl stop jicofo");
+    await run("cp /etc/jicofo/jicofo.conf /root/jicofo.conf.bak && echo 'jicofo.authentication.login-url = null' >> /etc/jicofo/jicofo.conf");
+    const r = await h.exec("systemctl start jicofo");
+    expect(r.code).not.toBe(0);
+    expect(await run("cat /var/log/jicofo/jicofo.log")).toMatch(/SEVERE: .*login-url/);
+    await run("cp /root/jicofo.conf.bak /etc/jicofo/jicofo.conf && systemctl start jicofo");
+  });
+});
