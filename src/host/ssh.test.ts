@@ -1,6 +1,6 @@
 // Integration tests against a real sshd started by the test (needs root: users, sudoers, /run/sshd).
 import { createHash, randomBytes } from "node:crypto";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, statSync, writeFileSync, mkdirSync, readdirSync, existsSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
@@ -308,6 +308,53 @@ describe.skipIf(!isRoot)("ssh host against a real sshd", () => {
 
     it("a missing key file is a usage error", async () => {
       await expect(connectSsh("t", settings("root", { key: "/nonexistent/key" }))).rejects.toThrow(/does not exist/);
+    });
+  });
+
+  describe("other authentication and key types", { timeout: 30_000 }, () => {
+    it("logs in through the SSH agent when no key file is set", async () => {
+      const sock = join(sshd.dir, "agent.sock");
+      const agent = spawn("ssh-agent", ["-D", "-a", sock], { stdio: "ignore" });
+      const savedSock = process.env.SSH_AUTH_SOCK;
+      try {
+        for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+        execFileSync("ssh-add", ["-q", sshd.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: "ignore" });
+        process.env.SSH_AUTH_SOCK = sock;
+        const h = await connectSsh("agent", settings(SUDO_USER, { key: undefined }));
+        expect((await h.check(["id", "-un"])).stdout.trim()).toBe(SUDO_USER);
+        await h.close();
+        delete process.env.SSH_AUTH_SOCK;
+        await expect(connectSsh("agent", settings(SUDO_USER, { key: undefined }))).rejects.toThrow(/no SSH key and no SSH agent/);
+      } finally {
+        if (savedSock === undefined) delete process.env.SSH_AUTH_SOCK;
+        else process.env.SSH_AUTH_SOCK = savedSock;
+        agent.kill("SIGTERM");
+      }
+    });
+
+    it("asks a multi-key server for the key type on record first", async () => {
+      // A second server with an ECDSA and an ED25519 host key; only the ECDSA one is on record.
+      const ecdsa = join(sshd.dir, "ssh_host_ecdsa_key");
+      execFileSync("ssh-keygen", ["-q", "-t", "ecdsa", "-N", "", "-f", ecdsa]);
+      const multi = await startTestSshd(["root"], `HostKey ${ecdsa}`);
+      try {
+        const kh = join(multi.dir, "kh");
+        const ecdsaPub = readFileSync(ecdsa + ".pub", "utf8").split(" ").slice(0, 2).join(" ");
+        writeFileSync(kh, `[${multi.address}]:${multi.port} ${ecdsaPub}\n`);
+        const s = { ...settings("root"), port: multi.port, key: multi.clientKey, knownHosts: kh };
+        const h = await connectSsh("multi", s);
+        expect((await h.check(["true"])).code).toBe(0);
+        await h.close();
+        // With a wrong ECDSA key on record, the server's ECDSA key is presented and refused as a change.
+        const other = join(multi.dir, "other_ecdsa");
+        execFileSync("ssh-keygen", ["-q", "-t", "ecdsa", "-N", "", "-f", other]);
+        writeFileSync(kh, `[${multi.address}]:${multi.port} ${readFileSync(other + ".pub", "utf8").split(" ").slice(0, 2).join(" ")}\n`);
+        const e = await caught(connectSsh("multi", s));
+        expect(e.message).toContain("REMOTE HOST IDENTIFICATION HAS CHANGED");
+        expect(e.format()).toContain("The fingerprint for the ECDSA key sent by the remote host is");
+      } finally {
+        await multi.stop();
+      }
     });
   });
 
