@@ -14,7 +14,7 @@ export interface CertFacts {
 
 // $1 cert dir, then pairs of files to checksum. Prints "have <host>" for each complete pair and "sum <file> <sha>".
 const GATHER = `dir=$1; shift
-for h in "$@"; do case $h in /*) s=$(sha256sum -- "$h" 2>/dev/null | cut -d' ' -f1); echo "sum $h \${s:-absent}";; *) [ -f "$dir/$h.crt" ] && [ -f "$dir/$h.key" ] && echo "have $h";; esac; done`;
+for h in "$@"; do case $h in /*) s=$(sha256sum -- "$h" 2>/dev/null | cut -d' ' -f1); echo "sum $h \${s:-absent}";; *) [ -f "$dir/$h.crt" ] && [ -f "$dir/$h.key" ] && echo "have $h";; esac; done; exit 0`;
 
 // Self-signed certificate: $1 dir, $2 host. Key readable by prosody only.
 const GENERATE = `set -e; umask 077; mkdir -p "$1"
