@@ -1,8 +1,8 @@
 // The jicofo stand-in reads jicofo.conf with real HOCON semantics (typesafe-config) and
 // refuses to start like jicofo on a broken file, a missing password or JWT without login-url.
-import { describe, expect, it, beforeAll } from "vitest";
+import { afterAll, describe, expect, it, beforeAll } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -27,6 +27,7 @@ beforeAll(async () => {
   const mod = (await import(pathToFileURL(join(JICOFO_DIR, "lib/config.mjs")).href)) as { loadConfig: typeof loadConfig };
   loadConfig = mod.loadConfig;
 }, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes a config file and returns its path. */
 function conf(name: string, text: string): string {

@@ -1,7 +1,7 @@
 // Runs the Jitsi Prosody plugin stand-ins under plain lua5.4, with Debian's pure-Lua
 // basexx (packaged for 5.1/5.2 only) and inspect (5.3) linked into a private 5.4 path.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, symlinkSync, existsSync } from "node:fs";
+import { mkdtempSync, symlinkSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,9 +11,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The stand-in plugin directory (installed as /usr/lib/jitsi-meet-prosody). */
 export const PLUGIN_DIR = join(here, "../sandbox/packages/jitsi-meet-prosody/files/usr/lib/jitsi-meet-prosody");
 
+const created: string[] = [];
+
+/** Removes every directory luaLibDir created in this process. */
+export function removeLuaLibDirs(): void {
+  for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
 /** Creates a LUA_PATH directory with the given pure-Lua libraries linked in. */
 export function luaLibDir(libs: Array<"basexx" | "inspect">): string {
   const dir = mkdtempSync(join(tmpdir(), "standins-lua-"));
+  created.push(dir);
   const sources: Record<string, string[]> = {
     basexx: ["/usr/share/lua/5.4/basexx.lua", "/usr/share/lua/5.2/basexx.lua", "/usr/share/lua/5.1/basexx.lua"],
     inspect: ["/usr/share/lua/5.4/inspect.lua", "/usr/share/lua/5.3/inspect.lua", "/usr/share/lua/5.2/inspect.lua"],

@@ -1,9 +1,9 @@
 // Load-level tests of the stand-in token/util.lib.lua + luajwtjitsi.lib.lua under lua5.4:
 // crafted tokens give the error texts documented in jitsi-jwt.md §1.1 / §2.1.
-import { describe, expect, it, beforeAll } from "vitest";
+import { afterAll, describe, expect, it, beforeAll } from "vitest";
 import { SignJWT } from "jose";
 import { createHmac } from "node:crypto";
-import { luaLibDir, runTokenDriver } from "./lua-env.js";
+import { luaLibDir, removeLuaLibDirs, runTokenDriver } from "./lua-env.js";
 
 const SECRET = "test-secret-0123456789";
 const key = new TextEncoder().encode(SECRET);
@@ -39,6 +39,7 @@ let libs: string;
 beforeAll(() => {
   libs = luaLibDir(["basexx", "inspect"]);
 });
+afterAll(() => removeLuaLibDirs());
 
 /** Verifies each token with the given options and returns the per-token results. */
 function verify(tokens: Array<string | null>, opts: object = options): Result[] {
