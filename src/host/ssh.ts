@@ -89,7 +89,10 @@ export async function connectSsh(name: string, ssh: SshSettings, opts: ConnectOp
   let refused: HostError | undefined;
   const notice = opts.notice ?? ((m: string) => process.stderr.write(m + "\n"));
 
+  // ssh2 calls the verifier again on every re-key; the key verified (or recorded) once stays trusted.
+  let trusted: Buffer | undefined;
   const hostVerifier = (blob: Buffer, verify: (ok: boolean) => void): void => {
+    if (trusted?.equals(blob)) return verify(true);
     let keyType: string;
     try {
       keyType = keyTypeOfBlob(blob);
@@ -100,10 +103,14 @@ export async function connectSsh(name: string, ssh: SshSettings, opts: ConnectOp
     }
     const keyB64 = blob.toString("base64");
     const verdict: HostKeyCheck = checkHostKey(entries, ssh.host, ssh.port, keyType, keyB64);
-    if (verdict === "match") return verify(true);
+    if (verdict === "match") {
+      trusted = Buffer.from(blob);
+      return verify(true);
+    }
     if (verdict === "unknown" && opts.acceptNewHostKey) {
       appendHostKey(knownHostsFile, ssh.host, ssh.port, keyType, keyB64).then(
         () => {
+          trusted = Buffer.from(blob);
           notice(`Warning: Permanently added '${hostKeyName(ssh.host, ssh.port)}' (${keyTypeLabel(keyType)}) to the list of known hosts (${knownHostsFile}).`);
           verify(true);
         },
@@ -144,6 +151,7 @@ export async function connectSsh(name: string, ssh: SshSettings, opts: ConnectOp
 /** A Host over one established ssh2 connection. */
 class SshHost implements Host {
   private closed = false;
+  private closedByUs = false;
   private lostReason?: string;
   private active = 0;
   private waiting: (() => void)[] = [];
@@ -163,6 +171,7 @@ class SshHost implements Host {
   }
 
   private lost(what: string): HostError {
+    if (this.closedByUs) return new HostError(`${what} after close(): the SSH connection is closed`, { where: this.name });
     return new HostError(`SSH connection to ${this.ssh.host}:${this.ssh.port} lost during ${what}`, {
       where: this.name,
       lines: this.lostReason ? [this.lostReason] : [],
@@ -347,6 +356,7 @@ class SshHost implements Host {
 
   /** Close the connection (idempotent). */
   close(): Promise<void> {
+    this.closedByUs = true;
     if (this.closed) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const t = setTimeout(() => {
