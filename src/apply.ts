@@ -1,8 +1,7 @@
 // Apply a plan's changes on a host: files (with a bounded backup), packages (yay as the login user), commands.
-import { createTwoFilesPatch } from "diff";
 import type { Host } from "./host/host.js";
 import { HostError } from "./errors.js";
-import { redact } from "./redact.js";
+import { maskSecrets, unifiedDiff } from "./render/diff.js";
 import type { Change, FileChange, RunState } from "./task.js";
 
 /** Where previous versions of managed files are kept, and how many per file. */
@@ -33,8 +32,7 @@ export function describeChange(c: Change): string {
 
 /** A unified diff of a planned file change, secrets masked. */
 export function fileDiff(c: FileChange, secrets: Iterable<string>): string {
-  const patch = createTwoFilesPatch(c.path, c.path, c.previous ?? "", c.content, c.previous === null ? "(absent)" : "current", "planned");
-  return redact(patch, secrets);
+  return maskSecrets(unifiedDiff(c.path, c.previous, c.content), secrets);
 }
 
 /** Apply one change; files are recorded in state for rollback, units notified. */
@@ -63,7 +61,7 @@ export async function applyChange(host: Host, c: Change, state: RunState, stamp:
       if (r.code !== 0)
         throw new HostError(`${c.summary} failed (exit ${r.code})`, {
           where: host.name,
-          lines: tail(redact(r.stderr || r.stdout, state.secrets)),
+          lines: tail(maskSecrets(r.stderr || r.stdout, state.secrets)),
         });
       for (const u of c.notify ?? []) state.notified.add(u);
       return;

@@ -5,7 +5,7 @@ import { ProvisionError } from "./errors.js";
 import type { Host } from "./host/host.js";
 import type { Inventory } from "./inventory-types.js";
 import { acquireLock } from "./lock.js";
-import { redact } from "./redact.js";
+import { maskSecrets } from "./render/diff.js";
 import type { RunState, Task, TaskContext } from "./task.js";
 
 export type TaskStatus = "changed" | "unchanged" | "skipped" | "failed";
@@ -96,7 +96,7 @@ async function runOneHost(
       check: opts.check,
       state,
       log: (m) => {
-        hostTask.output = redact(m, state.secrets);
+        hostTask.output = maskSecrets(m, state.secrets);
       },
     };
     for (const task of tasks) {
@@ -129,14 +129,14 @@ async function runOneHost(
         if (status === "unchanged" || status === "changed") report.tasks.at(-1)!.status = status;
         hostTask.output = `${task.name}: ${report.tasks.at(-1)!.status} (${Date.now() - t0} ms)`;
       } catch (e) {
-        const msg = redact(errorText(e), state.secrets);
+        const msg = maskSecrets(errorText(e), state.secrets);
         report.tasks.push({ name: task.name, status: "failed", detail: msg, changes: [] });
         throw new TaskFailed(`task ${task.name} failed: ${msg}`);
       }
     }
   } catch (e) {
     report.ok = false;
-    report.error = redact(e instanceof TaskFailed ? e.message : errorText(e), state.secrets);
+    report.error = maskSecrets(e instanceof TaskFailed ? e.message : errorText(e), state.secrets);
     if (!(e instanceof TaskFailed)) report.tasks.push({ name: "connect", status: "failed", detail: report.error, changes: [] });
     throw new Error(report.error);
   } finally {

@@ -104,3 +104,9 @@ export function sudoRefusal(stderr: string, where: string, loginUser: string, co
   }
   return null;
 }
+
+/** How a command is named in messages: an inline script `sh -c SCRIPT NAME ARGS…` shows as `NAME ARGS…`. */
+export function commandLabel(argv: readonly string[]): string {
+  if (argv[0] === "sh" && argv[1] === "-c" && argv.length >= 4) return `${argv[3]} script ${argv.slice(4).join(" ")}`.trim();
+  return argv.join(" ");
+}

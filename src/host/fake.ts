@@ -2,6 +2,7 @@
 import type { Duplex } from "node:stream";
 import { HostError } from "../errors.js";
 import { commandLine, lastLines } from "./commands.js";
+import { commandLabel } from "./commands.js";
 import type { Host, RunOptions, RunResult, WriteOptions } from "./host.js";
 
 /** One command the test expects, and what it returns. */
@@ -129,7 +130,7 @@ export class FakeHost implements Host {
   async check(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const r = await this.run(argv, opts);
     if (r.code !== 0) {
-      throw new HostError(`\`${argv.join(" ")}\` failed with exit code ${r.code}`, { where: this.name, lines: lastLines(r.stderr.trim() ? r.stderr : r.stdout) });
+      throw new HostError(`\`${commandLabel(argv)}\` failed with exit code ${r.code}`, { where: this.name, lines: lastLines(r.stderr.trim() ? r.stderr : r.stdout) });
     }
     return r;
   }

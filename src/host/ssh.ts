@@ -5,6 +5,7 @@ import { NodeSSH } from "node-ssh";
 import { HostError, UsageError } from "../errors.js";
 import type { Inventory } from "../inventory-types.js";
 import { commandLine, lastLines, sudoRefusal, TIMEOUT_EXIT_CODES, writeFileArgv } from "./commands.js";
+import { commandLabel } from "./commands.js";
 import type { Host, RunOptions, RunResult, WriteOptions } from "./host.js";
 import { connectError, hostKeyError } from "./ssh-errors.js";
 import {
@@ -293,7 +294,7 @@ class SshHost implements Host {
     const r = await this.run(argv, opts);
     if (r.code !== 0) {
       // argv never carries secrets (they go through stdin), so it is safe to name the command.
-      throw new HostError(`\`${argv.join(" ")}\` failed with exit code ${r.code}`, {
+      throw new HostError(`\`${commandLabel(argv)}\` failed with exit code ${r.code}`, {
         where: this.name,
         lines: lastLines(r.stderr.trim() ? r.stderr : r.stdout),
       });

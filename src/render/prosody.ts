@@ -45,7 +45,6 @@ plugin_paths = ${luaList([p.pluginDir])}
 muc_mapper_domain_base = ${L(d)}
 asap_accepted_issuers = ${luaList([p.appId])}
 asap_accepted_audiences = ${luaList([p.audience])}
-cross_domain_bosh = false
 consider_bosh_secure = true
 consider_websocket_secure = true
 unlimited_jids = ${luaList([focusJid, jvbJid])}

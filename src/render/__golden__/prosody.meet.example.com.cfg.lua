@@ -6,7 +6,6 @@ plugin_paths = { "/usr/lib/jitsi-meet-prosody" }
 muc_mapper_domain_base = "meet.example.com"
 asap_accepted_issuers = { "example_app" }
 asap_accepted_audiences = { "jitsi" }
-cross_domain_bosh = false
 consider_bosh_secure = true
 consider_websocket_secure = true
 unlimited_jids = { "focus@auth.meet.example.com"; "jvb@auth.meet.example.com" }
