@@ -137,6 +137,16 @@ export class FakeJitsi {
       } else {
         features.c("bind", { xmlns: NS.bind });
       }
+      if (features.children.length === 0) {
+        // What Prosody's mod_c2s does when it has nothing to offer.
+        const e = new Element("stream:error", { "xmlns:stream": NS.streams });
+        e.c("undefined-condition", { xmlns: NS.streamErrors });
+        e.c("text", { xmlns: NS.streamErrors }).t("No stream features to proceed with");
+        this.send(s, e);
+        this.send(s, new Element("close", { xmlns: NS.framing }));
+        s.ws.close();
+        return;
+      }
       return this.send(s, features);
     }
     if (el.is("close")) {

@@ -96,6 +96,8 @@ export class XmppSession {
   features: Element | undefined;
   /** Our full JID after bind. */
   jid: string | undefined;
+  /** The <stream:error> the server sent, if any. */
+  streamError: SaslFailure | undefined;
   private queue: Element[] = [];
   private waiters = new Set<Waiter>();
   private closedReason: string | undefined;
@@ -123,6 +125,12 @@ export class XmppSession {
     try {
       await session.openStream("stream open");
     } catch (e) {
+      // Prosody closes a stream it has no features for (no SASL mechanism, no TLS) with this stream error
+      // (mod_c2s "No stream features to proceed with"): report it as "nothing offered".
+      if (session.streamError?.text?.includes("No stream features")) {
+        session.features = new Element("stream:features", { "xmlns:stream": NS.streams });
+        return session;
+      }
       session.terminate();
       throw e;
     }
@@ -258,6 +266,7 @@ export class XmppSession {
     }
     if (el.getName() === "error" && el.getNS() === NS.streams) {
       const e = parseStreamError(el);
+      this.streamError = e;
       this.closedReason = `stream error from the server: ${e.condition}${e.text ? ` "${e.text}"` : ""}`;
       this.fail(this.closedReason, "closed");
       return;
