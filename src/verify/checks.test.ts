@@ -103,11 +103,18 @@ describe("verify against a Jitsi-like server", () => {
     expectNoValidToken(r);
   });
 
-  it("names jicofo when focus answers service-unavailable", async () => {
-    const r = await run({ focusUnavailable: true });
+  it("names jicofo when focus keeps answering service-unavailable (after retrying within the step timeout)", async () => {
+    const t0 = Date.now();
+    const r = await run({ focusUnavailable: true }, 2500);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(2000);
     expect(r.a!.detail).toMatch(/^jicofo is not connected to Prosody \(focus\.meet\.test has no focus presence\)/);
     expect(r.b!.ok).toBe(false);
     expect(r.b!.detail).toMatch(/^jicofo is not connected/);
+  });
+
+  it("waits for a jicofo that connects a moment later instead of failing at once", async () => {
+    const r = await run({ focusUnavailableFor: 2 }, 5000);
+    for (const c of Object.values(r)) expect(c, c.name + ": " + c.detail).toMatchObject({ ok: true });
   });
 
   it("says the token auth provider is not loaded when no SASL mechanism is offered", async () => {

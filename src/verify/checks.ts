@@ -4,7 +4,7 @@ import type { Inventory } from "../inventory-types.js";
 import { mintToken } from "../token.js";
 import { conferenceProblem, describeThrown, joinProblem, mechanismProblem, validTokenRefused } from "./diagnose.js";
 import { describeSaslFailure, describeStanzaError } from "./stanza.js";
-import { VerifyError, XmppSession, type Endpoint } from "./xmpp.js";
+import { VerifyError, XmppSession, type ConferenceResult, type Endpoint } from "./xmpp.js";
 
 export type CheckId = "a" | "b" | "c" | "d" | "e" | "f" | "g";
 
@@ -163,11 +163,21 @@ async function loginExpectingSuccess(ctx: Ctx, s: XmppSession, to: string): Prom
   return s.bind();
 }
 
+/** The conference request, retried while focus answers service-unavailable (jicofo still connecting after a restart). */
+async function askFocus(ctx: Ctx, s: XmppSession, roomJid: string, token?: string): Promise<ConferenceResult> {
+  const deadline = Date.now() + ctx.timeoutMs;
+  for (;;) {
+    const r = await s.conference(ctx.focus, roomJid, token);
+    if (r.ok || r.error.condition !== "service-unavailable" || Date.now() + 1000 > deadline) return r;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 /** Ask focus for a room until it says ready (jicofo may answer ready=false while it starts the conference). */
 async function requestReady(ctx: Ctx, s: XmppSession, roomJid: string, who: "token user" | "guest", token?: string): Promise<string> {
   const deadline = Date.now() + ctx.timeoutMs;
   for (;;) {
-    const r = await s.conference(ctx.focus, roomJid, token);
+    const r = await askFocus(ctx, s, roomJid, token);
     if (!r.ok) throw new CheckFailed(conferenceProblem(r.error, ctx.domain, who));
     if (r.ready) return `focus ready="true"`;
     if (Date.now() + 500 > deadline) throw new CheckFailed(`focus.${ctx.domain} kept answering ready="false" for ${roomJid} (jicofo cannot start the conference: no bridge?)`);
@@ -196,7 +206,7 @@ async function guestCannotOpen(ctx: Ctx, room: string): Promise<string> {
   try {
     await loginExpectingSuccess(ctx, s, ctx.guest);
     const roomJid = `${room}@${ctx.muc}`;
-    const r = await s.conference(ctx.focus, roomJid);
+    const r = await askFocus(ctx, s, roomJid);
     if (r.ok) {
       throw new CheckFailed(
         `guests can create rooms: jicofo authentication is not enforced (focus answered ready="${r.ready}" to a guest for the new room ${room}; set jicofo authentication type = JWT, login-url = "${ctx.domain}")`,
@@ -231,7 +241,7 @@ async function roomScoped(ctx: Ctx, opened: string, other: string): Promise<stri
     await loginExpectingSuccess(ctx, s, ctx.domain);
     const roomJid = `${opened}@${ctx.muc}`;
     // Like the web client: ask focus first (the room exists, so jicofo answers ready), then join.
-    const conf = await s.conference(ctx.focus, roomJid, token);
+    const conf = await askFocus(ctx, s, roomJid, token);
     if (!conf.ok && conf.error.condition !== "not-authorized") throw new CheckFailed(conferenceProblem(conf.error, ctx.domain, "token user"));
     const join = await s.joinMuc(roomJid, "verify-intruder");
     if (join.ok) {

@@ -24,6 +24,8 @@ export interface FakeJitsiOptions {
   /** enable_domain_verification = true: guests refused with room-name-does-not-match. */
   guestsRefusedAtJoin?: boolean;
   focusUnavailable?: boolean;
+  /** Answer service-unavailable to the first N conference requests (jicofo still connecting). */
+  focusUnavailableFor?: number;
   /** Never answer this step. */
   silentOn?: "open" | "sasl" | "conference" | "join";
   /** Send this raw frame instead of the stream features. */
@@ -193,6 +195,10 @@ export class FakeJitsi {
     };
     if (iq.attrs.to !== `focus.${o.domain}`) return fail("remote-server-not-found");
     if (o.focusUnavailable) return fail("service-unavailable");
+    if ((o.focusUnavailableFor ?? 0) > 0) {
+      o.focusUnavailableFor! -= 1;
+      return fail("service-unavailable");
+    }
     const room = conf.attrs.room ?? "";
     if (!conf.attrs["machine-uid"]) return fail("not-acceptable", "Missing mandatory attribute 'machine-uid'", "modify");
     if (!this.rooms.has(room)) {
