@@ -21,9 +21,9 @@ export interface AccountFacts {
 }
 
 // $1 auth host storage dir name, $2 focus component. Prints the data dir and which accounts/roster entries exist.
-const GATHER = `about=$(prosodyctl about 2>/dev/null); printf '%s\\n' "$about" | grep '^Data directory:'
-d=$(printf '%s\\n' "$about" | sed -n 's/^Data directory: *//p')
-[ -n "$d" ] || exit 0
+// Without a readable config (prosodyctl about fails), Arch's default data directory is assumed.
+const GATHER = `d=$(prosodyctl about 2>/dev/null | sed -n 's/^Data directory: *//p'); d=\${d:-/var/lib/prosody}
+[ -d "$d" ] && echo "Data directory: $d"
 [ -f "$d/$1/accounts/focus.dat" ] && echo "account focus"
 [ -f "$d/$1/accounts/jvb.dat" ] && echo "account jvb"
 grep -qF "$2" "$d/$1/roster/focus.dat" 2>/dev/null && echo "subscribed"

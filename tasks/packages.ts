@@ -39,15 +39,18 @@ export interface PackagesFacts {
 // $1 plugin dir, $2 Lua probe code, $3.. modules. Prints prosodyctl about, the pacman db, whether the JWT lib
 // is bundled, and one line per module from Prosody's own interpreter with Prosody's own search paths.
 const GATHER = `plugins=$1 code=$2; shift 2
-about=$(prosodyctl about 2>/dev/null)
-printf '%s\\n' "$about"
+about=$(prosodyctl about 2>&1) || { echo "@@about-error"; printf '%s\\n' "$about" | tail -n 5; about=""; }
+echo "@@about"; printf '%s\\n' "$about"
 echo "@@pacman"; pacman -Q 2>/dev/null
 echo "@@bundled"; [ -f "$plugins/luajwtjitsi.lib.lua" ] && echo yes || echo no
-echo "@@probe"
 interp=$(head -n1 /usr/bin/prosody 2>/dev/null | sed -n 's/^#! *//; s/^[^ ]*\\/env  *//; s/ .*//; p')
 [ -n "$interp" ] || exit 0
+echo "@@interp"; "$interp" -v 2>&1
+echo "@@probe"
 paths() { printf '%s\\n' "$about" | awk -v t="$1" '$0==t{f=1;next} f&&/^[ \\t]+[^ \\t]/{sub(/^[ \\t]+/,""); printf "%s;",$0; next} f{exit}'; }
-LUA_PATH="$(paths 'Lua module search paths:');" LUA_CPATH="$(paths 'Lua C module search paths:');" "$interp" -e "$code" /dev/null "$@" 2>&1`;
+lp=$(paths 'Lua module search paths:'); cp=$(paths 'Lua C module search paths:')
+[ -n "$lp" ] && export LUA_PATH="$lp" LUA_CPATH="$cp"
+"$interp" -e "$code" /dev/null "$@" 2>&1`;
 
 const PROBE = `for i = 1, #arg do
   local ok, err = pcall(require, arg[i])
@@ -59,12 +62,14 @@ export async function gatherLua(host: Host, inv: Inventory, extra: string[] = []
   const modules = [...Object.keys(LUA_REQUIRES), ...extra];
   const r = await host.check(["sh", "-c", GATHER, "gather", inv.jitsi.pluginDir, PROBE, ...modules], { sudo: true });
   const s = sections(r.stdout);
-  const [about, pacman, bundled, probe] = ["", "pacman", "bundled", "probe"].map((k) => s.get(k) ?? "") as [string, string, string, string];
+  const [about, pacman, bundled, probe, interp] = ["about", "pacman", "bundled", "probe", "interp"].map((k) => s.get(k) ?? "") as [string, string, string, string, string];
   const a = parseProsodyAbout(about);
-  const luaVersion = inv.luaVersion ?? a.luaVersion;
+  // prosodyctl about needs a readable config; the interpreter in Prosody's shebang tells the version without one.
+  const luaVersion = inv.luaVersion ?? a.luaVersion ?? /^Lua (\d+\.\d+)/.exec(interp)?.[1];
   if (!luaVersion)
-    throw new HostError("cannot tell which Lua version Prosody runs: prosodyctl about gave no Lua version", {
+    throw new HostError("cannot tell which Lua version Prosody runs", {
       where: inv.name,
+      lines: (s.get("about-error") ?? "prosody is not installed (no /usr/bin/prosody)").split("\n"),
       fix: "install prosody (the bootstrap task does), or set LUA_VERSION in the inventory",
     });
   const results = new Map<string, string | undefined>();
