@@ -37,6 +37,20 @@ export interface VerifyOptions {
   rooms?: { opened?: string; fresh?: string; other?: string };
   /** Only run these checks (dependencies are still honoured: c and g need a). */
   only?: CheckId[];
+  /**
+   * What the web client is configured with (config.js hosts): clients connect where it sends them, so a
+   * config.js that disagrees with Prosody fails the checks a browser would fail. Default: the inventory.
+   */
+  client?: ClientView;
+}
+
+/** The web client's view of the deployment, read from config.js. */
+export interface ClientView {
+  /** Where it came from, for messages (e.g. /etc/webapps/jitsi-meet/config.js). */
+  source: string;
+  domain?: string;
+  anonymousdomain?: string;
+  muc?: string;
 }
 
 /** A check failed for a reason already worded for the operator. */
@@ -48,6 +62,8 @@ interface Ctx {
   timeoutMs: number;
   domain: string;
   guest: string;
+  /** Why guests end up where they do, when config.js sends them somewhere unexpected. */
+  guestNote?: string;
   focus: string;
   muc: string;
   /** Valid tokens minted in this run: scrubbed from every detail. */
@@ -65,15 +81,22 @@ export async function verify(opts: VerifyOptions): Promise<CheckResult[]> {
   const endpoint = typeof opts.endpoint === "string" ? { baseUrl: opts.endpoint } : opts.endpoint;
   const base = `provision-verify-${randomBytes(5).toString("hex")}`;
   const rooms = { opened: base, fresh: `${base}-guest`, other: `${base}-other`, ...(opts.rooms ?? {}) };
-  const domain = inv.jitsi.domain;
+  const client = opts.client;
+  const domain = client?.domain ?? inv.jitsi.domain;
+  // Without hosts.anonymousdomain the web client logs guests in on the main domain (lib-jitsi-meet xmpp.ts connect()).
+  const guest = client ? (client.anonymousdomain ?? domain) : inv.jitsi.guestDomain;
   const ctx: Ctx = {
     inv,
     endpoint,
     timeoutMs: opts.timeoutMs ?? 10_000,
     domain,
-    guest: inv.jitsi.guestDomain,
+    guest,
+    guestNote:
+      client && !client.anonymousdomain
+        ? `${client.source} has no hosts.anonymousdomain, so the web client logs guests in on ${domain}, where a token is required (set anonymousdomain: '${inv.jitsi.guestDomain}')`
+        : undefined,
     focus: `focus.${domain}`,
-    muc: `conference.${domain}`,
+    muc: client?.muc ?? `conference.${domain}`,
     secrets: [inv.jwt.appSecret],
     anonymousWithToken: false,
     sessions: new Set(),
@@ -201,10 +224,20 @@ async function tokenOpensRoom(ctx: Ctx, room: string): Promise<{ session: XmppSe
   }
 }
 
+/** Log a guest in where the web client would; a refusal caused by config.js says so. */
+async function guestLogin(ctx: Ctx, s: XmppSession): Promise<string> {
+  if (ctx.guest === ctx.domain) {
+    const sasl = s.mechanisms.includes("ANONYMOUS") ? await s.authAnonymous() : undefined;
+    if (!sasl?.ok) throw new CheckFailed(`${ctx.guestNote ?? "guests log in on the main domain"}: ${sasl && !sasl.ok ? describeSaslFailure(sasl.failure) : "no ANONYMOUS mechanism"}`);
+    return s.bind();
+  }
+  return loginExpectingSuccess(ctx, s, ctx.guest);
+}
+
 async function guestCannotOpen(ctx: Ctx, room: string): Promise<string> {
   const s = await connect(ctx, ctx.guest, room);
   try {
-    await loginExpectingSuccess(ctx, s, ctx.guest);
+    await guestLogin(ctx, s);
     const roomJid = `${room}@${ctx.muc}`;
     const r = await askFocus(ctx, s, roomJid);
     if (r.ok) {
@@ -222,7 +255,7 @@ async function guestCannotOpen(ctx: Ctx, room: string): Promise<string> {
 async function guestJoinsOpened(ctx: Ctx, room: string): Promise<string> {
   const s = await connect(ctx, ctx.guest, room);
   try {
-    const jid = await loginExpectingSuccess(ctx, s, ctx.guest);
+    const jid = await guestLogin(ctx, s);
     const roomJid = `${room}@${ctx.muc}`;
     const ready = await requestReady(ctx, s, roomJid, "guest");
     const join = await s.joinMuc(roomJid, "verify-guest");

@@ -1,7 +1,8 @@
 // Entry point of the XMPP verifier: run the checks against a host through an SSH tunnel or the public URL.
 import type { Host } from "../host/host.js";
 import type { Inventory } from "../inventory-types.js";
-import { CHECK_NAMES, verify, type CheckId, type CheckResult } from "./checks.js";
+import { CONFIG_JS_PATH, readConfigJsHosts } from "../render/config-js.js";
+import { CHECK_NAMES, verify, type CheckId, type CheckResult, type ClientView } from "./checks.js";
 import { openTunnel } from "./tunnel.js";
 
 export { verify, CHECK_NAMES, type CheckId, type CheckResult, type VerifyOptions } from "./checks.js";
@@ -20,7 +21,8 @@ export interface VerifyHostOptions {
 
 /** Verify one provisioned host; every check is reported, none throws for server behaviour. */
 export async function verifyHost(host: Host, inv: Inventory, opts: VerifyHostOptions = {}): Promise<CheckResult[]> {
-  if (opts.public) return verify({ inv, endpoint: `wss://${inv.jitsi.domain}`, timeoutMs: opts.timeoutMs });
+  const client = await clientView(host);
+  if (opts.public) return verify({ inv, client, endpoint: `wss://${inv.jitsi.domain}`, timeoutMs: opts.timeoutMs });
   const address = inv.jitsi.prosodyAddress;
   const port = opts.httpPort ?? 5280;
   const unreachable = await probe(host, address, port);
@@ -28,9 +30,21 @@ export async function verifyHost(host: Host, inv: Inventory, opts: VerifyHostOpt
   const tunnel = await openTunnel(host, address, port);
   try {
     // Prosody routes HTTP by Host header, so name the main domain rather than the tunnel's 127.0.0.1.
-    return await verify({ inv, endpoint: { baseUrl: tunnel.baseUrl, headers: { Host: inv.jitsi.domain } }, timeoutMs: opts.timeoutMs });
+    return await verify({ inv, client, endpoint: { baseUrl: tunnel.baseUrl, headers: { Host: inv.jitsi.domain } }, timeoutMs: opts.timeoutMs });
   } finally {
     await tunnel.close();
+  }
+}
+
+/** The web client's configuration on the host (config.js hosts); undefined when there is no readable config.js. */
+async function clientView(host: Host): Promise<ClientView | undefined> {
+  const text = await host.readFile(CONFIG_JS_PATH, { sudo: true }).catch(() => null);
+  if (text === null) return undefined;
+  try {
+    const h = readConfigJsHosts(text);
+    return { source: CONFIG_JS_PATH, domain: h.domain, anonymousdomain: h.anonymousdomain, muc: h.muc };
+  } catch {
+    return undefined;
   }
 }
 
