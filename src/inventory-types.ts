@@ -20,6 +20,8 @@ export interface Inventory {
     guestDomain: string;
     /** Address Prosody listens on, as seen from the host itself (jicofo's hostname, the verifier's tunnel). */
     prosodyAddress: string;
+    /** Address nginx listens on (undefined: every address). */
+    webAddress?: string;
     /** Where the Jitsi Prosody plugins live (AUR jitsi-meet-prosody: /usr/lib/jitsi-meet-prosody). */
     pluginDir: string;
   };

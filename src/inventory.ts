@@ -19,6 +19,7 @@ export const INVENTORY_KEYS = {
   JITSI_DOMAIN: "public domain of the Jitsi server, lower case (default: the inventory name)",
   JITSI_GUEST_DOMAIN: "anonymous guest domain (default guest.<JITSI_DOMAIN>)",
   PROSODY_ADDRESS: "address Prosody listens on, as seen from the host itself (default 127.0.0.1)",
+  WEB_ADDRESS: "address nginx listens on for the web app, ports 80 and 443 (default: every address)",
   PROSODY_PLUGIN_DIR: "Jitsi Prosody plugins (default /usr/lib/jitsi-meet-prosody, the AUR path)",
   JWT_APP_ID: "token issuer, Prosody app_id (required)",
   JWT_APP_SECRET: "HS256 secret, at least 32 characters (required; better in <name>.secrets.env)",
@@ -56,6 +57,7 @@ const schema = z
     JITSI_DOMAIN: domain("JITSI_DOMAIN"),
     JITSI_GUEST_DOMAIN: domain("JITSI_GUEST_DOMAIN").optional(),
     PROSODY_ADDRESS: z.string().regex(/^[0-9a-fA-F:.]+$|^localhost$/, "must be an IP address").default("127.0.0.1"),
+    WEB_ADDRESS: z.string().regex(/^[0-9a-fA-F:.]+$/, "must be an IP address").optional(),
     PROSODY_PLUGIN_DIR: absPath.default("/usr/lib/jitsi-meet-prosody"),
     JWT_APP_ID: z
       .string({ error: "is required: the token issuer (Prosody app_id)" })
@@ -158,6 +160,7 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
       domain: v.JITSI_DOMAIN,
       guestDomain: v.JITSI_GUEST_DOMAIN ?? `guest.${v.JITSI_DOMAIN}`,
       prosodyAddress: v.PROSODY_ADDRESS,
+      webAddress: v.WEB_ADDRESS,
       pluginDir: v.PROSODY_PLUGIN_DIR,
     },
     jwt: { appId: v.JWT_APP_ID, appSecret: v.JWT_APP_SECRET, audience: v.JWT_AUDIENCE },

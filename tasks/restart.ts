@@ -45,8 +45,17 @@ async function restartUnit(host: Host, unit: string): Promise<Restarted> {
   return { unit, ok: true, lines: [] };
 }
 
-async function validateProsody(host: Host): Promise<string[] | undefined> {
-  const r = await host.run(["prosodyctl", "check", "config"], { sudo: true });
+/** How each service's configuration is checked before it is restarted. */
+export const VALIDATORS: Readonly<Record<string, readonly string[]>> = {
+  prosody: ["prosodyctl", "check", "config"],
+  nginx: ["nginx", "-t"],
+};
+
+/** Run the validator of a unit; the output lines when it rejects the configuration. */
+async function validate(host: Host, unit: string): Promise<string[] | undefined> {
+  const argv = VALIDATORS[unit];
+  if (!argv) return undefined;
+  const r = await host.run(argv, { sudo: true });
   return r.code === 0 ? undefined : tail(`${r.stdout}\n${r.stderr}`, 20);
 }
 
@@ -83,14 +92,15 @@ export const restart: Task<string[]> = {
     };
   },
   async apply(ctx, _plan, units) {
-    if (units.includes("prosody")) {
-      const problem = await validateProsody(ctx.host);
+    // Validate everything first: a rejected configuration restarts nothing and puts every file back.
+    for (const unit of units) {
+      const problem = await validate(ctx.host, unit);
       if (problem) {
         const restored = await rollback(ctx.host, ctx.state);
-        throw new HostError(`prosodyctl check config rejected the new configuration; nothing was restarted and the previous files are back (${restored.join(", ") || "none"})`, {
+        throw new HostError(`${VALIDATORS[unit]!.join(" ")} rejected the new configuration; nothing was restarted and the previous files are back (${restored.join(", ") || "none"})`, {
           where: ctx.inv.name,
           lines: problem,
-          fix: "fix the cause above (an inventory value, or a hand edit in prosody.cfg.lua) and run again",
+          fix: `fix the cause above (an inventory value, or a hand edit in the ${unit} configuration) and run again`,
         });
       }
     }

@@ -27,6 +27,8 @@ export async function writeInventory(name: string, ip: string, knownHostsFile: s
     `SSH_KNOWN_HOSTS=${knownHostsFile}`,
     `JITSI_DOMAIN=${name}.sandbox.test`,
     `PROSODY_ADDRESS=${ip}`,
+    // All sandbox hosts share the loopback network: nginx must not take port 80/443 on every address.
+    `WEB_ADDRESS=${ip}`,
     `JWT_APP_ID=sandbox`,
     "",
   ].join("\n");

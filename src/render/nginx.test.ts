@@ -1,0 +1,73 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ensureNginxInclude, NGINX_INCLUDE_BLOCK, nginxValue, renderNginxSite, type NginxParams } from "./nginx.js";
+import { expectGolden, fixture } from "./testing/golden.js";
+
+const PARAMS: NginxParams = {
+  domain: "meet.example.com",
+  prosodyAddress: "127.0.0.1",
+  cert: "/etc/prosody/certs/meet.example.com.crt",
+  key: "/etc/prosody/certs/meet.example.com.key",
+  webRoot: "/usr/share/webapps/jitsi-meet",
+  configJs: "/etc/webapps/jitsi-meet/config.js",
+};
+
+describe("nginxValue", () => {
+  it("lets domains, addresses and paths through and refuses anything nginx could interpret", () => {
+    for (const ok of ["meet.example.com", "127.0.0.1", "[::1]", "/etc/x-y/z_1.conf"]) expect(nginxValue(ok)).toBe(ok);
+    for (const bad of ["a$host", "a;b", "a b", "a{", "a}", 'a"b', "a'b", "a\nb", "a#b", "", "ü"]) expect(() => nginxValue(bad)).toThrow(/refusing/);
+  });
+});
+
+describe("renderNginxSite", () => {
+  it("matches the golden file", () => {
+    expectGolden("nginx.meet.example.com.conf", renderNginxSite(PARAMS));
+  });
+  it("listens on one address when given one", () => {
+    const site = renderNginxSite({ ...PARAMS, listen: "192.0.2.7" });
+    expect(site).toContain("listen 192.0.2.7:443 ssl;");
+    expect(site).not.toContain("listen [::]:443");
+    expect(renderNginxSite({ ...PARAMS, listen: "2001:db8::1" })).toContain("listen [2001:db8::1]:80;");
+  });
+});
+
+const arch = fixture("nginx.conf.arch");
+
+describe("ensureNginxInclude", () => {
+  it("puts the managed block first in the http block, and nothing else changes", () => {
+    const { content, changed } = ensureNginxInclude(arch);
+    expect(changed).toBe(true);
+    expect(content.replace(`${NGINX_INCLUDE_BLOCK}`, "")).toBe(arch);
+    expect(content).toMatch(/^http \{\n {4}# BEGIN provision-managed/m);
+    expect(ensureNginxInclude(content)).toEqual({ content, changed: false });
+  });
+  it("replaces an outdated block in place and ignores a commented-out http line", () => {
+    const old = arch.replace("http {\n", "#http {\nhttp {\n    # BEGIN provision-managed: old\n    include old/*.conf;\n    # END provision-managed\n");
+    const { content } = ensureNginxInclude(old);
+    expect(content).not.toContain("old/*.conf");
+    expect(content).toContain("#http {\nhttp {\n" + NGINX_INCLUDE_BLOCK);
+  });
+  it("refuses a file without an http block", () => {
+    expect(() => ensureNginxInclude("events {}\n# http {\n")).toThrow(/no http \{ \} block/);
+  });
+});
+
+describe("with the real nginx", () => {
+  const nginx = spawnSync("nginx", ["-v"]).status === 0;
+  it.skipIf(!nginx)("nginx -t accepts nginx.conf with the block and the site", () => {
+    const dir = mkdtempSync(join(tmpdir(), "nginx-test-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=meet.example.com", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem")], { stdio: "ignore" });
+    const site = renderNginxSite({ ...PARAMS, cert: join(dir, "c.pem"), key: join(dir, "k.pem"), listen: "127.0.0.1" });
+    writeFileSync(join(dir, "site.conf"), site);
+    const conf = ensureNginxInclude(arch).content.replace("include /etc/nginx/sites-enabled/*.conf;", `include ${join(dir, "site.conf")};`).replace("error_log  /var/log/nginx/error.log;", `error_log ${join(dir, "error.log")};\npid ${join(dir, "nginx.pid")};`);
+    writeFileSync(join(dir, "nginx.conf"), conf.replace("include       mime.types;", "include /etc/nginx/mime.types;"));
+    const r = spawnSync("nginx", ["-t", "-c", join(dir, "nginx.conf"), "-p", dir], { encoding: "utf8" });
+    expect(r.stderr).toMatch(/test is successful/);
+    // And it notices a broken site (so the check above can fail).
+    writeFileSync(join(dir, "site.conf"), site.replace("proxy_http_version 1.1;", "proxy_http_version;"));
+    expect(spawnSync("nginx", ["-t", "-c", join(dir, "nginx.conf"), "-p", dir], { encoding: "utf8" }).status).not.toBe(0);
+  });
+});

@@ -1,0 +1,55 @@
+// nginx: the site that serves the web app and proxies /http-bind and /xmpp-websocket to Prosody (§8.4).
+import { HostError } from "../src/errors.js";
+import { readFiles, type FileFact } from "../src/facts/files.js";
+import type { Inventory } from "../src/inventory-types.js";
+import { CONFIG_JS_PATH } from "../src/render/config-js.js";
+import { ensureNginxInclude, NGINX_CONF, nginxSitePath, renderNginxSite } from "../src/render/nginx.js";
+import type { Change, Task } from "../src/task.js";
+import { CERT_DIR } from "./certificates.js";
+
+export const WEB_ROOT = "/usr/share/webapps/jitsi-meet";
+
+export interface NginxFacts {
+  conf: FileFact | null;
+  site: FileFact | null;
+}
+
+/** The site file's content for this inventory. */
+export function siteContent(inv: Inventory): string {
+  const d = inv.jitsi.domain;
+  return renderNginxSite({
+    domain: d,
+    listen: inv.jitsi.webAddress,
+    prosodyAddress: inv.jitsi.prosodyAddress,
+    cert: `${CERT_DIR}/${d}.crt`,
+    key: `${CERT_DIR}/${d}.key`,
+    webRoot: WEB_ROOT,
+    configJs: CONFIG_JS_PATH,
+  });
+}
+
+export const nginx: Task<NginxFacts> = {
+  name: "nginx",
+  title: "nginx: the web app over HTTPS, BOSH and WebSocket proxied to Prosody",
+  async gather({ host, inv }) {
+    const files = await readFiles(host, [NGINX_CONF, nginxSitePath(inv.jitsi.domain)]);
+    return { conf: files.get(NGINX_CONF) ?? null, site: files.get(nginxSitePath(inv.jitsi.domain)) ?? null };
+  },
+  plan(inv, f) {
+    if (!f.conf) throw new HostError(`${NGINX_CONF} does not exist`, { where: inv.name, fix: "install nginx (the bootstrap task does)" });
+    const changes: Change[] = [];
+    let conf: { content: string; changed: boolean };
+    try {
+      conf = ensureNginxInclude(f.conf.content);
+    } catch (e) {
+      throw new HostError((e as Error).message, { where: inv.name });
+    }
+    if (conf.changed)
+      changes.push({ kind: "file", path: NGINX_CONF, content: conf.content, previous: f.conf.content, owner: f.conf.owner, group: f.conf.group, mode: f.conf.mode, notify: ["nginx"] });
+    const path = nginxSitePath(inv.jitsi.domain);
+    const content = siteContent(inv);
+    if (!f.site || f.site.content !== content || f.site.mode !== 0o644 || f.site.owner !== "root")
+      changes.push({ kind: "file", path, content, previous: f.site?.content ?? null, owner: "root", group: "root", mode: 0o644, notify: ["nginx"] });
+    return { changes, reason: `${path} up to date and included from ${NGINX_CONF}` };
+  },
+};
