@@ -5,10 +5,11 @@ import { bootstrap } from "./bootstrap.js";
 import { certificates } from "./certificates.js";
 import { jicofo } from "./jicofo.js";
 import { jitsiMeet } from "./jitsi-meet.js";
+import { nginx } from "./nginx.js";
 import { packages } from "./packages.js";
 import { preflight } from "./preflight.js";
 import { prosody } from "./prosody.js";
 import { restart } from "./restart.js";
 import { verify } from "./verify.js";
 
-export const TASKS: Task[] = [preflight, bootstrap, packages, certificates, prosody, jicofo, accounts, jitsiMeet, restart, verify] as Task[];
+export const TASKS: Task[] = [preflight, bootstrap, packages, certificates, prosody, jicofo, accounts, jitsiMeet, nginx, restart, verify] as Task[];
