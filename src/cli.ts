@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { TASKS } from "../tasks/index.js";
 import { EXIT, ProvisionError, UsageError } from "./errors.js";
 import { connectSsh } from "./host/ssh.js";
+import { releaseAllLocks } from "./lock.js";
 import { errorText, runHosts } from "./runner.js";
 import { commandToken, commandVerify } from "./commands.js";
 import { finish, loadAll } from "./hosts.js";
@@ -135,8 +136,9 @@ export async function main(argv: string[]): Promise<number> {
 const isMain = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   process.on("SIGINT", () => {
-    process.stderr.write("\nprovision: interrupted\n");
-    process.exit(130);
+    process.stderr.write("\nprovision: interrupted; releasing host locks\n");
+    // Give the lock release a moment over the still-open connections, then stop.
+    void Promise.race([releaseAllLocks(), new Promise((r) => setTimeout(r, 3000))]).then(() => process.exit(130));
   });
   main(process.argv).then((code) => process.exit(code));
 }

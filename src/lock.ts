@@ -15,18 +15,29 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
+const held = new Set<HeldLock>();
+
+/** Release every lock this process holds (Ctrl-C): a stopped run must not leave hosts locked. */
+export async function releaseAllLocks(): Promise<void> {
+  await Promise.all([...held].map((l) => l.release().catch(() => undefined)));
+}
+
 /** Take the host's lock, waiting up to timeoutMs for another run to finish. */
 export async function acquireLock(host: Host, timeoutMs: number, pollMs = 1000): Promise<HeldLock> {
   const holder = `${userInfo().username}@${hostname()} pid ${process.pid} since ${new Date().toISOString()}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await host.run(["sh", "-c", ACQUIRE, "lock", LOCK_DIR, holder], { sudo: true });
-    if (r.code === 0)
-      return {
+    if (r.code === 0) {
+      const lock: HeldLock = {
         release: async () => {
+          if (!held.delete(lock)) return;
           await host.run(["rm", "-rf", "--", LOCK_DIR], { sudo: true });
         },
       };
+      held.add(lock);
+      return lock;
+    }
     if (r.code !== 3)
       throw new HostError(`could not take the provision lock ${LOCK_DIR} (exit ${r.code})`, {
         where: host.name,

@@ -119,7 +119,19 @@ async function runOneHost(
           report.tasks.push({ name: task.name, status: "changed", detail: `would: ${lines.join("; ")}`, changes: lines });
         } else {
           if (task.apply) await task.apply(ctx, plan, facts);
-          else for (const c of plan.changes) await applyChange(host, c, state, stamp);
+          else
+            for (const c of plan.changes) {
+              // Long steps (AUR builds) show that they are alive: the step and its elapsed time.
+              const started = Date.now();
+              const show = () => ctx.log(`${task.name}: ${describeChange(c)}… ${Math.round((Date.now() - started) / 1000)} s`);
+              show();
+              const ticker = setInterval(show, 5000);
+              try {
+                await applyChange(host, c, state, stamp);
+              } finally {
+                clearInterval(ticker);
+              }
+            }
           report.tasks.push({ name: task.name, status: "changed", detail: lines.join("; "), changes: lines });
         }
         // A task may refine its own report line (e.g. restarts, verification) through facts.
@@ -130,6 +142,13 @@ async function runOneHost(
         hostTask.output = `${task.name}: ${report.tasks.at(-1)!.status} (${Date.now() - t0} ms)`;
       } catch (e) {
         const msg = maskSecrets(errorText(e), state.secrets);
+        // With --check, earlier tasks' changes were only planned: a task that needs them (e.g. a config file of a
+        // package the bootstrap would install) cannot be planned yet. That is not a failure of the host.
+        const pending = report.tasks.filter((t) => t.status === "changed").map((t) => t.name);
+        if (opts.check && pending.length > 0) {
+          report.tasks.push({ name: task.name, status: "skipped", detail: `cannot be planned before the changes of ${pending.join(", ")} are applied (${msg.split("\n")[0]})`, changes: [] });
+          continue;
+        }
         report.tasks.push({ name: task.name, status: "failed", detail: msg, changes: [] });
         throw new TaskFailed(`task ${task.name} failed: ${msg}`);
       }

@@ -7,7 +7,11 @@ import type { Change, Task } from "../src/task.js";
 export const YAY_AUR_URL = "https://aur.archlinux.org/yay-bin.git";
 
 // Run as the login user (makepkg refuses root). $1 AUR URL. Builds in a private temporary directory.
+// A fresh box's keyring and package databases are stale: refresh the keyring first, then upgrade the whole
+// system (Arch does not support partial upgrades), then install the build tools.
 const INSTALL_YAY = `set -e
+sudo -n pacman -Sy --needed --noconfirm archlinux-keyring
+sudo -n pacman -Su --noconfirm
 sudo -n pacman -S --needed --noconfirm git base-devel
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 git clone --depth 1 "$1" "$dir/yay-bin"
@@ -41,7 +45,7 @@ export const bootstrap: Task<BootstrapFacts> = {
   },
   plan(_inv, f) {
     const changes: Change[] = [];
-    if (!f.yay) changes.push({ kind: "command", summary: "install yay from the AUR (git clone yay-bin, makepkg -si)", argv: ["sh", "-c", INSTALL_YAY, "install-yay", YAY_AUR_URL] });
+    if (!f.yay) changes.push({ kind: "command", summary: "refresh the keyring, upgrade the system, install yay from the AUR (git clone yay-bin, makepkg -si)", argv: ["sh", "-c", INSTALL_YAY, "install-yay", YAY_AUR_URL] });
     const missing = JITSI_PACKAGES.filter((p) => !f.installed.has(p));
     if (missing.length) changes.push({ kind: "packages", names: missing });
     const disabled = JITSI_UNITS.filter((u) => !f.enabled.has(u));

@@ -114,6 +114,7 @@ linux 6.12.4.arch1-1 The Linux kernel and modules
 openssl 3.4.0-1 The Open Source toolkit for Secure Sockets Layer and Transport Layer Security
 openssh 9.9p1-2 SSH protocol implementation for remote login, command execution and file transfer
 pacman 7.0.0.r6.gc685ae6-2 A library-based package manager with dependency support
+archlinux-keyring 20240709-1 Arch Linux PGP keyring
 sudo 1.9.16.p2-1 Give certain users the ability to run some commands as root
 systemd 257.1-1 system and service manager
 PKGS
