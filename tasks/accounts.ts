@@ -1,10 +1,10 @@
 // XMPP accounts: focus (jicofo) and jvb on auth.<domain>, registered once; focus subscribed for client_proxy.
-import { randomBytes } from "node:crypto";
 import { HostError } from "../src/errors.js";
 import { parseProsodyAbout } from "../src/facts/prosody-about.js";
 import type { Inventory } from "../src/inventory-types.js";
 import type { Change, Task } from "../src/task.js";
 import { FOCUS_PASSWORD, FOCUS_PASSWORD_NEW } from "./jicofo.js";
+import { JVB_PASSWORD, JVB_PASSWORD_NEW } from "./videobridge.js";
 
 /** Prosody's datamanager encoding of a host name in storage paths (every non-alphanumeric byte as %xx). */
 export function storeName(host: string): string {
@@ -17,7 +17,9 @@ export interface AccountFacts {
   subscribed: boolean;
   focusPassword?: string;
   focusPasswordNew: boolean;
-  jvbPassword: string;
+  /** The password in jvb.conf (from the videobridge task). */
+  jvbPassword?: string;
+  jvbPasswordNew: boolean;
 }
 
 // $1 auth host storage dir name, $2 focus component. Prints the data dir and which accounts/roster entries exist.
@@ -37,15 +39,14 @@ export const accounts: Task<AccountFacts> = {
     const r = await host.check(["sh", "-c", GATHER, "accounts", storeName(auth), `focus.${inv.jitsi.domain}`], { sudo: true });
     if (!parseProsodyAbout(r.stdout).dataDir)
       throw new HostError("prosodyctl about did not name Prosody's data directory", { where: inv.name, fix: "install prosody (the bootstrap task does)" });
-    const jvbPassword = randomBytes(24).toString("base64url");
-    state.secrets.add(jvbPassword);
     return {
       focus: /^account focus$/m.test(r.stdout),
       jvb: /^account jvb$/m.test(r.stdout),
       subscribed: /^subscribed$/m.test(r.stdout),
       focusPassword: state.facts.get(FOCUS_PASSWORD) as string | undefined,
       focusPasswordNew: state.facts.get(FOCUS_PASSWORD_NEW) === true,
-      jvbPassword,
+      jvbPassword: state.facts.get(JVB_PASSWORD) as string | undefined,
+      jvbPasswordNew: state.facts.get(JVB_PASSWORD_NEW) === true,
     };
   },
   plan(inv: Inventory, f) {
@@ -64,8 +65,18 @@ export const accounts: Task<AccountFacts> = {
         notify: ["jicofo"],
       });
     }
-    if (!f.jvb)
-      changes.push({ kind: "command", summary: `register jvb@${auth}`, argv: ["prosodyctl", "adduser", `jvb@${auth}`], sudo: true, stdin: `${f.jvbPassword}\n${f.jvbPassword}\n`, notify: ["jitsi-videobridge"] });
+    if (!f.jvb || f.jvbPasswordNew) {
+      if (!f.jvbPassword)
+        throw new HostError("the jvb password is unknown (the videobridge task did not run)", { where: inv.name, fix: "run without --skip videobridge / --only, so that jvb.conf is read first" });
+      changes.push({
+        kind: "command",
+        summary: f.jvb ? `set the password of jvb@${auth} to the bridge's` : `register jvb@${auth}`,
+        argv: ["prosodyctl", f.jvb ? "passwd" : "adduser", `jvb@${auth}`],
+        sudo: true,
+        stdin: `${f.jvbPassword}\n${f.jvbPassword}\n`,
+        notify: ["jitsi-videobridge"],
+      });
+    }
     if (!f.subscribed)
       changes.push({
         kind: "command",

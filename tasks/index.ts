@@ -11,5 +11,6 @@ import { preflight } from "./preflight.js";
 import { prosody } from "./prosody.js";
 import { restart } from "./restart.js";
 import { verify } from "./verify.js";
+import { videobridge } from "./videobridge.js";
 
-export const TASKS: Task[] = [preflight, bootstrap, packages, certificates, prosody, jicofo, accounts, jitsiMeet, nginx, restart, verify] as Task[];
+export const TASKS: Task[] = [preflight, bootstrap, packages, certificates, prosody, jicofo, videobridge, accounts, jitsiMeet, nginx, restart, verify] as Task[];

@@ -1,0 +1,68 @@
+// jitsi-videobridge: its XMPP client connection in jvb.conf (login jvb@auth.<domain>, the brewery MUC), with a password
+// the accounts task registers in Prosody.
+import { randomBytes } from "node:crypto";
+import { HostError } from "../src/errors.js";
+import { readFiles, type FileFact } from "../src/facts/files.js";
+import { editJvb, JVB_PATH, JVB_CONNECTION, JVB_USERNAME, readJvb } from "../src/render/jvb.js";
+import type { Task } from "../src/task.js";
+
+export const JVB_CONF = JVB_PATH;
+/** The system user the bridge runs as (AUR sysusers: `u jvb -:jitsi`; the sandbox stand-in: user and group jvb). */
+export const JVB_USER = "jvb";
+export const JVB_PASSWORD = "jvb.password";
+export const JVB_PASSWORD_NEW = "jvb.password.new";
+
+export interface VideobridgeFacts {
+  file: FileFact | null;
+  /** Primary group of the jvb user (the file's group), or null when there is no such user. */
+  group: string | null;
+  /** The password our connection in jvb.conf holds, or a fresh one when it holds none. */
+  password: string;
+  generated: boolean;
+  /** Other XMPP client connections jvb.conf configures (the bridge opens each). */
+  others: string[];
+}
+
+export const videobridge: Task<VideobridgeFacts> = {
+  name: "videobridge",
+  title: "jitsi-videobridge: XMPP login and brewery",
+  async gather({ host, state }) {
+    const file = (await readFiles(host, [JVB_CONF])).get(JVB_CONF) ?? null;
+    // The AUR package puts jvb in group jitsi, the sandbox stand-in in group jvb: use whatever the host has.
+    const id = await host.run(["id", "-gn", JVB_USER]);
+    const group = id.code === 0 && id.stdout.trim() !== "" ? id.stdout.trim() : null;
+    let existing: string | undefined;
+    let others: string[] = [];
+    if (file) {
+      try {
+        const settings = readJvb(file.content);
+        existing = settings.password;
+        others = settings.connections.filter((c) => c !== JVB_CONNECTION);
+      } catch (e) {
+        throw new HostError(`${JVB_CONF} is not valid HOCON: ${(e as Error).message}`, { where: host.name, fix: `repair ${JVB_CONF} by hand (jitsi-videobridge cannot start with it either)` });
+      }
+    }
+    const password = existing ?? randomBytes(24).toString("base64url");
+    state.secrets.add(password);
+    state.facts.set(JVB_PASSWORD, password);
+    state.facts.set(JVB_PASSWORD_NEW, existing === undefined);
+    return { file, group, password, generated: existing === undefined, others };
+  },
+  plan(inv, f) {
+    if (!f.file) throw new HostError(`${JVB_CONF} does not exist`, { where: inv.name, fix: "install jitsi-videobridge (the bootstrap task does)" });
+    if (!f.group)
+      throw new HostError(`there is no ${JVB_USER} user to own ${JVB_CONF}`, { where: inv.name, fix: "install jitsi-videobridge (its package creates the user; the bootstrap task installs it)" });
+    let content: string;
+    try {
+      content = editJvb(f.file.content, { domain: inv.jitsi.domain, prosodyAddress: inv.jitsi.prosodyAddress, password: f.password });
+    } catch (e) {
+      throw new HostError((e as Error).message, { where: inv.name });
+    }
+    const ok = content === f.file.content && f.file.owner === "root" && f.file.group === f.group && f.file.mode === 0o640;
+    const also = f.others.length ? `; it also connects as ${f.others.join(", ")} (not ours)` : "";
+    return {
+      changes: ok ? [] : [{ kind: "file", path: JVB_CONF, content, previous: f.file.content, owner: "root", group: f.group, mode: 0o640, notify: ["jitsi-videobridge"] }],
+      reason: `${JVB_CONF} logs the bridge in as ${JVB_USERNAME}@auth.${inv.jitsi.domain}${also}`,
+    };
+  },
+};
