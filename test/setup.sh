@@ -30,6 +30,8 @@ declare -A NEEDED=(
   [passwd]=/usr/sbin/useradd
   [git]=/usr/bin/git
   [nginx-light]=/usr/sbin/nginx
+  # `vagrant validate` of vagrant/Vagrantfile (no provider, no box: ruby + vagrant, about 80 MB).
+  [vagrant]=/usr/bin/vagrant
 )
 
 missing=()
