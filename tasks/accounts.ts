@@ -1,6 +1,8 @@
 // XMPP accounts: focus (jicofo) and jvb on auth.<domain>, registered once; focus subscribed for client_proxy.
 import { HostError } from "../src/errors.js";
 import { parseProsodyAbout } from "../src/facts/prosody-about.js";
+import { parseAccountFile, passwordMatches } from "../src/facts/prosody-account.js";
+import { sections } from "../src/facts/sections.js";
 import type { Inventory } from "../src/inventory-types.js";
 import type { Change, Task } from "../src/task.js";
 import { FOCUS_PASSWORD, FOCUS_PASSWORD_NEW } from "./jicofo.js";
@@ -11,9 +13,12 @@ export function storeName(host: string): string {
   return host.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
+/** An account as stored: absent, or present and whether the configured password matches (undefined: cannot tell). */
+export type AccountState = { exists: false } | { exists: true; matches?: boolean };
+
 export interface AccountFacts {
-  focus: boolean;
-  jvb: boolean;
+  focus: AccountState;
+  jvb: AccountState;
   subscribed: boolean;
   focusPassword?: string;
   focusPasswordNew: boolean;
@@ -26,10 +31,16 @@ export interface AccountFacts {
 // Without a readable config (prosodyctl about fails), Arch's default data directory is assumed.
 const GATHER = `d=$(prosodyctl about 2>/dev/null | sed -n 's/^Data directory: *//p'); d=\${d:-/var/lib/prosody}
 [ -d "$d" ] && echo "Data directory: $d"
-[ -f "$d/$1/accounts/focus.dat" ] && echo "account focus"
-[ -f "$d/$1/accounts/jvb.dat" ] && echo "account jvb"
-grep -qF "$2" "$d/$1/roster/focus.dat" 2>/dev/null && echo "subscribed"
+for u in focus jvb; do [ -f "$d/$1/accounts/$u.dat" ] && { echo "@@$u"; cat "$d/$1/accounts/$u.dat"; }; done
+grep -qF "$2" "$d/$1/roster/focus.dat" 2>/dev/null && echo "@@subscribed"
 exit 0`;
+
+/** Whether an account exists and holds `password` (checked locally against its SCRAM stored key). */
+function accountState(file: string | undefined, password: string | undefined): AccountState {
+  if (file === undefined) return { exists: false };
+  const rec = parseAccountFile(file);
+  return { exists: true, matches: rec && password !== undefined ? passwordMatches(password, rec) : undefined };
+}
 
 export const accounts: Task<AccountFacts> = {
   name: "accounts",
@@ -38,40 +49,46 @@ export const accounts: Task<AccountFacts> = {
     const auth = `auth.${inv.jitsi.domain}`;
     const r = await host.check(["sh", "-c", GATHER, "accounts", storeName(auth), `focus.${inv.jitsi.domain}`], { sudo: true });
     if (!parseProsodyAbout(r.stdout).dataDir)
-      throw new HostError("prosodyctl about did not name Prosody's data directory", { where: inv.name, fix: "install prosody (the bootstrap task does)" });
+      throw new HostError("Prosody's data directory does not exist", { where: inv.name, fix: "install prosody (the bootstrap task does)" });
+    const s = sections(r.stdout);
+    const focusPassword = state.facts.get(FOCUS_PASSWORD) as string | undefined;
+    const jvbPassword = state.facts.get(JVB_PASSWORD) as string | undefined;
     return {
-      focus: /^account focus$/m.test(r.stdout),
-      jvb: /^account jvb$/m.test(r.stdout),
-      subscribed: /^subscribed$/m.test(r.stdout),
-      focusPassword: state.facts.get(FOCUS_PASSWORD) as string | undefined,
+      focus: accountState(s.get("focus"), focusPassword),
+      jvb: accountState(s.get("jvb"), jvbPassword),
+      subscribed: s.has("subscribed"),
+      focusPassword,
       focusPasswordNew: state.facts.get(FOCUS_PASSWORD_NEW) === true,
-      jvbPassword: state.facts.get(JVB_PASSWORD) as string | undefined,
+      jvbPassword,
       jvbPasswordNew: state.facts.get(JVB_PASSWORD_NEW) === true,
     };
   },
   plan(inv: Inventory, f) {
     const auth = `auth.${inv.jitsi.domain}`;
     const changes: Change[] = [];
-    // Passwords go through stdin (prosodyctl reads "Enter new password" / "Retype" from it), never argv.
-    if (!f.focus || f.focusPasswordNew) {
+    // An account is (re)set when it is missing, when its stored key does not match the configured password
+    // (e.g. a run stopped between writing jicofo.conf and here), or, when the storage format is unknown, when
+    // the password was generated in this run. Passwords go through stdin ("Enter new password" / "Retype"), never argv.
+    const needs = (a: AccountState, fresh: boolean) => !a.exists || a.matches === false || (a.matches === undefined && fresh);
+    if (needs(f.focus, f.focusPasswordNew)) {
       if (!f.focusPassword)
         throw new HostError("the focus password is unknown (the jicofo task did not run)", { where: inv.name, fix: "run without --skip jicofo / --only, so that jicofo.conf is read first" });
       changes.push({
         kind: "command",
-        summary: f.focus ? `set the password of focus@${auth} to jicofo's` : `register focus@${auth}`,
-        argv: ["prosodyctl", f.focus ? "passwd" : "adduser", `focus@${auth}`],
+        summary: f.focus.exists ? `set the password of focus@${auth} to jicofo's` : `register focus@${auth}`,
+        argv: ["prosodyctl", f.focus.exists ? "passwd" : "adduser", `focus@${auth}`],
         sudo: true,
         stdin: `${f.focusPassword}\n${f.focusPassword}\n`,
         notify: ["jicofo"],
       });
     }
-    if (!f.jvb || f.jvbPasswordNew) {
+    if (needs(f.jvb, f.jvbPasswordNew)) {
       if (!f.jvbPassword)
         throw new HostError("the jvb password is unknown (the videobridge task did not run)", { where: inv.name, fix: "run without --skip videobridge / --only, so that jvb.conf is read first" });
       changes.push({
         kind: "command",
-        summary: f.jvb ? `set the password of jvb@${auth} to the bridge's` : `register jvb@${auth}`,
-        argv: ["prosodyctl", f.jvb ? "passwd" : "adduser", `jvb@${auth}`],
+        summary: f.jvb.exists ? `set the password of jvb@${auth} to the bridge's` : `register jvb@${auth}`,
+        argv: ["prosodyctl", f.jvb.exists ? "passwd" : "adduser", `jvb@${auth}`],
         sudo: true,
         stdin: `${f.jvbPassword}\n${f.jvbPassword}\n`,
         notify: ["jitsi-videobridge"],
@@ -85,6 +102,6 @@ export const accounts: Task<AccountFacts> = {
         sudo: true,
         notify: ["prosody"],
       });
-    return { changes, reason: `focus@${auth} and jvb@${auth} registered, focus subscribed` };
+    return { changes, reason: `focus@${auth} and jvb@${auth} registered with the passwords jicofo and the bridge use; focus subscribed` };
   },
 };

@@ -81,18 +81,20 @@ describe("videobridge plan (pure)", () => {
 });
 
 describe("accounts plan: jvb (pure)", () => {
-  const base: AccountFacts = { focus: true, jvb: true, subscribed: true, focusPassword: "focus-FAKE", focusPasswordNew: false, jvbPassword: PW, jvbPasswordNew: false };
+  const base: AccountFacts = { focus: { exists: true, matches: true }, jvb: { exists: true, matches: undefined }, subscribed: true, focusPassword: "focus-FAKE", focusPasswordNew: false, jvbPassword: PW, jvbPasswordNew: false };
   const jvbChanges = (f: Partial<AccountFacts>) => accounts.plan(INV, { ...base, ...f }).changes as CommandChange[];
 
   it("registers jvb with the bridge's password through stdin when the account is missing", () => {
     for (const jvbPasswordNew of [false, true]) {
-      expect(jvbChanges({ jvb: false, jvbPasswordNew })).toEqual([
+      expect(jvbChanges({ jvb: { exists: false }, jvbPasswordNew })).toEqual([
         { kind: "command", summary: "register jvb@auth.meet.example.com", argv: ["prosodyctl", "adduser", "jvb@auth.meet.example.com"], sudo: true, stdin: `${PW}\n${PW}\n`, notify: ["jitsi-videobridge"] },
       ]);
     }
   });
 
-  it("sets the password of an existing account when the password is new, never through argv", () => {
+  it("sets the password of an existing account when the stored key does not match, or (format unknown) the password is new, never through argv", () => {
+    expect(jvbChanges({ jvb: { exists: true, matches: false } })).toHaveLength(1);
+    expect(jvbChanges({ jvb: { exists: true, matches: true }, jvbPasswordNew: true })).toEqual([]);
     const [c] = jvbChanges({ jvbPasswordNew: true });
     expect(c).toMatchObject({ summary: "set the password of jvb@auth.meet.example.com to the bridge's", argv: ["prosodyctl", "passwd", "jvb@auth.meet.example.com"], stdin: `${PW}\n${PW}\n` });
     expect(c!.argv.join(" ")).not.toContain(PW);
@@ -103,7 +105,7 @@ describe("accounts plan: jvb (pure)", () => {
   });
 
   it("refuses to register jvb without knowing the bridge's password", () => {
-    expect(() => jvbChanges({ jvb: false, jvbPassword: undefined })).toThrow(/jvb password is unknown/);
+    expect(() => jvbChanges({ jvb: { exists: false }, jvbPassword: undefined })).toThrow(/jvb password is unknown/);
   });
 });
 

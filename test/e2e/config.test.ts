@@ -84,6 +84,16 @@ describe("configuration from jitsi-installed", () => {
     const fixed = await provision(["--host", "ca"], ENV);
     expect(fixed.code, fixed.all).toBe(0);
   });
+  it("an XMPP password that drifted from jicofo.conf is put back, and only jicofo restarts", async () => {
+    await h.exec("printf 'drifted-0123\\ndrifted-0123\\n' | prosodyctl passwd focus@auth.ca.sandbox.test >/dev/null 2>&1");
+    const report = join(tmp, "ca-drift.json");
+    const r = await provision(["--host", "ca", "--report", report], ENV);
+    expect(r.code, r.all).toBe(0);
+    const [rep] = readReport(report);
+    expect(rep!.tasks.find((t) => t.name === "accounts")!.detail).toBe("set the password of focus@auth.ca.sandbox.test to jicofo's");
+    expect(rep!.restarts).toEqual(["jicofo"]);
+    expect(rep!.verification!.every((c) => c.ok)).toBe(true);
+  });
 });
 
 describe("safety", () => {
