@@ -1,6 +1,7 @@
 // Handlers: validate, then restart each notified service once, in dependency order; roll back on failure.
 import { rollback, tail } from "../src/apply.js";
 import { HostError } from "../src/errors.js";
+import { unitStates } from "../src/facts/units.js";
 import type { Host } from "../src/host/host.js";
 import { REPORT_KEYS } from "../src/runner.js";
 import type { Task, TaskContext } from "../src/task.js";
@@ -69,8 +70,6 @@ async function restoreAndRestart(ctx: TaskContext, units: string[]): Promise<str
   return `restored ${restored.length ? restored.join(", ") : "nothing"}; ${again.join("; ")}`;
 }
 
-// Which of the stack's units are enabled but not running (they get started like a restart).
-const GATHER = `for u in "$@"; do [ "$(systemctl is-enabled "$u" 2>/dev/null)" = enabled ] && [ "$(systemctl is-active "$u" 2>/dev/null)" != active ] && echo "$u"; done; exit 0`;
 
 /** Units to restart, in dependency order: notified by a change, or enabled but not running. */
 export function restartOrder(notified: Iterable<string>, stopped: Iterable<string>): string[] {
@@ -82,8 +81,9 @@ export const restart: Task<string[]> = {
   name: "restart",
   title: "restart what changed",
   async gather({ host, state }) {
-    const r = await host.check(["sh", "-c", GATHER, "units", ...UNIT_ORDER]);
-    return restartOrder(state.notified, r.stdout.split("\n").filter(Boolean));
+    // Units that are enabled but not running are started like a restart.
+    const states = await unitStates(host, UNIT_ORDER);
+    return restartOrder(state.notified, UNIT_ORDER.filter((u) => states.get(u)?.enabled && !states.get(u)?.active));
   },
   plan(_inv, units) {
     return {

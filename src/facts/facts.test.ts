@@ -77,3 +77,13 @@ describe("sections", async () => {
     expect(s.has("missing")).toBe(false);
   });
 });
+
+describe("unit states", async () => {
+  const { parseUnitStates } = await import("./units.js");
+  it("pairs one line per unit, and gives up when systemctl skipped a unit", () => {
+    const m = parseUnitStates("@@enabled\nenabled\ndisabled\n@@active\nactive\ninactive\n", ["prosody", "jicofo"]);
+    expect(m?.get("prosody")).toEqual({ enabled: true, active: true });
+    expect(m?.get("jicofo")).toEqual({ enabled: false, active: false });
+    expect(parseUnitStates("@@enabled\nenabled\n@@active\nactive\ninactive\n", ["prosody", "nope"])).toBeUndefined();
+  });
+});

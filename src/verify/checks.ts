@@ -131,17 +131,20 @@ export async function verify(opts: VerifyOptions): Promise<CheckResult[]> {
       });
     }
     const aOk = { ok: holder !== undefined, why: `needs room ${rooms.opened} opened by check a (${CHECK_NAMES.a}), which failed` };
-    await run("b", () => guestCannotOpen(ctx, rooms.fresh));
-    await run("c", () => guestJoinsOpened(ctx, rooms.opened), aOk);
-    await run("g", () => roomScoped(ctx, rooms.opened, rooms.other), aOk);
-    await run("d", () => loginRefused(ctx, rooms.opened, undefined));
-    await run("e", async () =>
-      loginRefused(ctx, rooms.opened, await mintToken(inv, { room: rooms.opened, ttlSeconds: VALID_TTL, secret: randomBytes(24).toString("base64url"), name: "provision verify" })),
-    );
-    await run("f", async () => {
-      const now = Math.floor(Date.now() / 1000);
-      return loginRefused(ctx, rooms.opened, await mintToken(inv, { room: rooms.opened, ttlSeconds: 60, now: now - 3600, name: "provision verify" }));
-    });
+    // The other checks are independent of each other (each has its own sessions and rooms): run them at once.
+    await Promise.all([
+      run("b", () => guestCannotOpen(ctx, rooms.fresh)),
+      run("c", () => guestJoinsOpened(ctx, rooms.opened), aOk),
+      run("g", () => roomScoped(ctx, rooms.opened, rooms.other), aOk),
+      run("d", () => loginRefused(ctx, rooms.opened, undefined)),
+      run("e", async () =>
+        loginRefused(ctx, rooms.opened, await mintToken(inv, { room: rooms.opened, ttlSeconds: VALID_TTL, secret: randomBytes(24).toString("base64url"), name: "provision verify" })),
+      ),
+      run("f", async () => {
+        const now = Math.floor(Date.now() / 1000);
+        return loginRefused(ctx, rooms.opened, await mintToken(inv, { room: rooms.opened, ttlSeconds: 60, now: now - 3600, name: "provision verify" }));
+      }),
+    ]);
   } finally {
     await Promise.all([...ctx.sessions].map((s) => s.close()));
   }
