@@ -1,9 +1,10 @@
 // Certificates for the domain and auth.<domain> in /etc/prosody/certs: self-signed when missing, or the operator's files.
 import { HostError } from "../src/errors.js";
 import type { Inventory } from "../src/inventory-types.js";
+import { CERT_DIR } from "../src/paths.js";
 import type { Change, Task } from "../src/task.js";
 
-export const CERT_DIR = "/etc/prosody/certs";
+export { CERT_DIR };
 
 export interface CertFacts {
   /** host name → present (both .crt and .key). */

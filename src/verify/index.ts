@@ -4,6 +4,8 @@ import type { Inventory } from "../inventory-types.js";
 import { CONFIG_JS_PATH, readConfigJsHosts } from "../render/config-js.js";
 import { CHECK_NAMES, verify, type CheckId, type CheckResult, type ClientView } from "./checks.js";
 import { openTunnel } from "./tunnel.js";
+import { WEB_CHECK, webPath } from "./web.js";
+import { CERT_DIR } from "../paths.js";
 
 export { verify, CHECK_NAMES, type CheckId, type CheckResult, type VerifyOptions } from "./checks.js";
 export { formatChecks } from "./format.js";
@@ -17,22 +19,42 @@ export interface VerifyHostOptions {
   timeoutMs?: number;
   /** Prosody's HTTP port on the host (default 5280). */
   httpPort?: number;
+  /** Also check h (web-path) through nginx; default true. */
+  web?: boolean;
 }
 
 /** Verify one provisioned host; every check is reported, none throws for server behaviour. */
 export async function verifyHost(host: Host, inv: Inventory, opts: VerifyHostOptions = {}): Promise<CheckResult[]> {
   const client = await clientView(host);
-  if (opts.public) return verify({ inv, client, endpoint: `wss://${inv.jitsi.domain}`, timeoutMs: opts.timeoutMs });
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  if (opts.public)
+    return [
+      ...(await verify({ inv, client, endpoint: `wss://${inv.jitsi.domain}`, timeoutMs })),
+      ...(opts.web === false ? [] : [await webPath(inv, { baseUrl: `https://${inv.jitsi.domain}` }, timeoutMs)]),
+    ];
   const address = inv.jitsi.prosodyAddress;
   const port = opts.httpPort ?? 5280;
   const unreachable = await probe(host, address, port);
   if (unreachable) return allFailed(`Prosody is not listening on ${address}:${port} on ${host.name} (${unreachable})`);
   const tunnel = await openTunnel(host, address, port);
+  let results: CheckResult[];
   try {
     // Prosody routes HTTP by Host header, so name the main domain rather than the tunnel's 127.0.0.1.
-    return await verify({ inv, client, endpoint: { baseUrl: tunnel.baseUrl, headers: { Host: inv.jitsi.domain } }, timeoutMs: opts.timeoutMs });
+    results = await verify({ inv, client, endpoint: { baseUrl: tunnel.baseUrl, headers: { Host: inv.jitsi.domain } }, timeoutMs });
   } finally {
     await tunnel.close();
+  }
+  return opts.web === false ? results : [...results, await webPathThroughTunnel(host, inv, timeoutMs)];
+}
+
+/** Check h over SSH: a tunnel to nginx's HTTPS port, trusting the certificate the host serves from its own files. */
+async function webPathThroughTunnel(host: Host, inv: Inventory, timeoutMs: number): Promise<CheckResult> {
+  const cert = await host.readFile(`${CERT_DIR}/${inv.jitsi.domain}.crt`, { sudo: true }).catch(() => null);
+  const web = await openTunnel(host, inv.jitsi.webAddress ?? "127.0.0.1", 443);
+  try {
+    return await webPath(inv, { baseUrl: web.baseUrl.replace(/^ws:/, "https:"), ca: cert ? [cert] : undefined }, timeoutMs);
+  } finally {
+    await web.close();
   }
 }
 
@@ -59,7 +81,11 @@ async function probe(host: Host, address: string, port: number): Promise<string 
 }
 
 function allFailed(detail: string): CheckResult[] {
-  return (Object.keys(CHECK_NAMES) as CheckId[]).map((id, i) =>
-    i === 0 ? { id, name: CHECK_NAMES[id], ok: false, detail } : { id, name: CHECK_NAMES[id], ok: false, skipped: true, detail: `not run: ${detail}` },
+  return ([...Object.keys(CHECK_NAMES), "h"] as CheckId[]).map((id, i) =>
+    i === 0 ? { id, name: checkName(id), ok: false, detail } : { id, name: checkName(id), ok: false, skipped: true, detail: `not run: ${detail}` },
   );
+}
+
+function checkName(id: CheckId): string {
+  return id === "h" ? WEB_CHECK.name : CHECK_NAMES[id as Exclude<CheckId, "h">];
 }

@@ -92,7 +92,7 @@ afterAll(async () => {
 describe("verifyHost on a sandbox host", () => {
   it("says the token provider is not loaded while the Lua libraries are missing (failure mode 1)", async () => {
     // The jitsi-installed state has Prosody and the plugins but not lua-basexx & co (the provisioner installs them).
-    const results = await verifyHost(host!, inv, {});
+    const results = await verifyHost(host!, inv, { web: false });
     const by = Object.fromEntries(results.map((r) => [r.id, r]));
     expect(by.a!.detail).toMatch(/^no SASL mechanisms on .*: the token auth provider is not loaded \(app_id\/app_secret or a Lua library missing\?\)/);
     expect(by.b, formatChecks(results)).toMatchObject({ ok: true });
@@ -104,7 +104,7 @@ describe("verifyHost on a sandbox host", () => {
     await root("runuser -u arch -- yay -S --noconfirm --needed lua-basexx lua-cjson lua-inspect lua-luaossl >/dev/null 2>&1");
     await restartProsody();
     await restartJicofo();
-    const results = await verifyHost(host!, inv, {});
+    const results = await verifyHost(host!, inv, { web: false });
     const table = formatChecks(results);
     expect(results.filter((r) => !r.ok), table).toEqual([]);
     expect(results.map((r) => r.name)).toEqual([
@@ -132,11 +132,11 @@ describe("verifyHost on a sandbox host", () => {
 
   it("names jicofo when it is down, and Prosody when it is down", async () => {
     await root("systemctl stop jicofo");
-    const r1 = await verifyHost(host!, inv, { timeoutMs: 5000 });
+    const r1 = await verifyHost(host!, inv, { timeoutMs: 5000, web: false });
     expect(r1[0]!.detail).toMatch(/^jicofo is not connected to Prosody \(focus\..* has no focus presence\)/);
     expect(r1.find((r) => r.id === "d")!.ok).toBe(true);
     await root("systemctl stop prosody");
-    const r2 = await verifyHost(host!, inv, { timeoutMs: 5000 });
+    const r2 = await verifyHost(host!, inv, { timeoutMs: 5000, web: false });
     expect(r2[0]!.detail).toMatch(new RegExp(`^Prosody is not listening on ${inv.jitsi.prosodyAddress.replace(/\./g, "\\.")}:5280 on ${name}`));
     expect(r2.slice(1).every((r) => r.skipped)).toBe(true);
   }, 60_000);

@@ -43,6 +43,7 @@ describe("from fresh", () => {
       ["wrong-secret-refused", true],
       ["expired-refused", true],
       ["room-scoped", true],
+      ["web-path", true],
     ]);
     const log = await h.commandLog();
     // yay's own recipe, as the login user; never yay or makepkg as root.

@@ -255,7 +255,9 @@ export class XmppClient extends EventEmitter {
 
     await this.openStream();
     const bindReply = this.nextElement();
-    this.write(`<iq type="set" id="bind_1"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>focus</resource></bind></iq>`);
+    // The server assigns the resource (as Smack does when none is configured). A fixed resource would let the
+    // previous connection's late "unavailable" (after a restart) remove the new session from client_proxy.
+    this.write(`<iq type="set" id="bind_1"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></iq>`);
     const bound = await bindReply;
     const jid = bound.getChild("bind")?.getChildText("jid");
     if (bound.attrs.type !== "result" || !jid) throw new Error(`resource bind failed: ${bound.toString()}`);
