@@ -29,6 +29,7 @@ const MUTATIONS: Mutation[] = [
   { what: "another app_secret in Prosody than in the inventory", apply: `sed -i 's/^\\(\\s*app_secret = \\).*/\\1"some-other-secret-0123456789-abcdefgh"/' ${INCLUDE}`, restart: "prosody", check: "token-opens-room", says: /Invalid signature/ },
   { what: "anonymousdomain missing from config.js", apply: "sed -i '/^\\s*anonymousdomain:/d' /etc/webapps/jitsi-meet/config.js", restart: "nginx", check: "guest-joins-opened", says: /no hosts\.anonymousdomain/ },
   { what: "the guest VirtualHost missing", apply: `sed -i '/^VirtualHost "guest\\./,/^$/d' ${INCLUDE}`, restart: "prosody", check: "guest-joins-opened", says: /guest/ },
+  { what: "nginx proxying /xmpp-websocket to the wrong place", apply: `sed -i 's#/xmpp-websocket?prefix#/no-such-path?prefix#' /etc/nginx/sites-enabled/${DOMAIN}.conf`, restart: "nginx", check: "web-path", says: /through nginx/ },
   { what: "muc_mapper_domain_base missing", apply: `sed -i '/^muc_mapper_domain_base/d' ${INCLUDE}`, restart: "prosody", check: "token-opens-room", says: /room-does-not-exist|muc_mapper_domain_base/ },
 ];
 
