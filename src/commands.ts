@@ -3,7 +3,7 @@ import { connectSsh } from "./host/ssh.js";
 import { parseDuration } from "./duration.js";
 import { EXIT, UsageError } from "./errors.js";
 import { loadInventory } from "./inventory.js";
-import { joinLink, mintToken, validateRoomName } from "./token.js";
+import { ANY_ROOM, joinLink, mintToken, validateRoomName } from "./token.js";
 import { formatChecks, verifyHost } from "./verify/index.js";
 import { errorText, type HostReport } from "./runner.js";
 import { finish, loadAll } from "./hosts.js";
@@ -30,6 +30,7 @@ export async function commandToken(o: TokenFlags): Promise<number> {
   }
   const token = await mintToken(inv, { room: o.room, name: o.name, email: o.email, avatar: o.avatar, ttlSeconds });
   process.stdout.write(`${joinLink(inv, o.room, token)}\n`);
+  if (o.room === "*") process.stderr.write(`provision: this token opens every room: put a room name (lower case) in place of ${ANY_ROOM}\n`);
   return EXIT.OK;
 }
 

@@ -149,8 +149,8 @@ describe("joinLink", () => {
     expect(joinLink(inv, "standup", "a.b.c")).toBe("https://meet.example.com/standup?jwt=a.b.c");
     expect(joinLink(inv, "café", "a.b.c")).toBe("https://meet.example.com/caf%C3%A9?jwt=a.b.c");
   });
-  it("refuses * and invalid rooms", () => {
-    expect(() => joinLink(inv, "*", "t")).toThrow(UsageError);
+  it("links a token for every room with {room}, and refuses invalid rooms", () => {
+    expect(joinLink(inv, "*", "t")).toBe(`https://${inv.jitsi.domain}/{room}?jwt=t`);
     expect(() => joinLink(inv, "A", "t")).toThrow(UsageError);
   });
 });

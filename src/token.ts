@@ -97,11 +97,11 @@ export async function mintToken(inv: Inventory, opts: MintOptions): Promise<stri
     .sign(new TextEncoder().encode(secret));
 }
 
-/** The link a user opens: https://<domain>/<room>?jwt=<token> (room URL-encoded). */
+/** Stands for the room in the link of a token valid for every room. */
+export const ANY_ROOM = "{room}";
+
+/** The link a user opens: https://<domain>/<room>?jwt=<token> (room URL-encoded; {room} for a "*" token). */
 export function joinLink(inv: Inventory, room: string, token: string): string {
   validateRoomName(room);
-  if (room === "*") {
-    throw new UsageError('a join link needs a concrete room, not "*"', { fix: "pass the room the user should open" });
-  }
-  return `https://${inv.jitsi.domain}/${encodeURIComponent(room)}?jwt=${token}`;
+  return `https://${inv.jitsi.domain}/${room === "*" ? ANY_ROOM : encodeURIComponent(room)}?jwt=${token}`;
 }

@@ -37,6 +37,15 @@ describe("provision token", () => {
     expect(r.all).not.toContain(SECRET);
   });
 
+  it("--room '*' mints a token for every room, with {room} in the link", async () => {
+    const r = await provision(["token", "--host", "meet.example.org", "--room", "*"], ENV);
+    expect(r.code, r.all).toBe(0);
+    const m = /^https:\/\/meet\.example\.org\/\{room\}\?jwt=[\w-]+\.([\w-]+)\.[\w-]+$/.exec(r.stdout.trim());
+    expect(m, r.stdout).not.toBeNull();
+    expect(JSON.parse(b64url(m![1]!).toString()).room).toBe("*");
+    expect(r.stderr).toMatch(/opens every room/);
+  });
+
   it("refuses a room name lib-jitsi-meet would refuse, with exit 2 and the rule", async () => {
     const r = await provision(["token", "--host", "meet.example.org", "--room", "Standup"], ENV);
     expect(r.code).toBe(2);
