@@ -23,7 +23,7 @@ async function main(): Promise<number> {
     console.error(`demo: provision exited ${run.exitCode}`);
     return run.exitCode ?? 1;
   }
-  console.log("\ndemo: a join link for a token holder (valid 2 h; the sandbox domain has no DNS or web server):");
+  console.log("\ndemo: a join link for a token holder (valid 2 h; the sandbox domain resolves only inside the host):");
   const token = await execa("node", [...cli, "token", "--host", NAME, "--room", "demo-room", "--name", "Demo User"], { reject: false });
   console.log(token.stdout || token.stderr);
   return token.exitCode ?? 1;

@@ -4,7 +4,7 @@ import { parseDuration } from "./duration.js";
 import { EXIT, UsageError } from "./errors.js";
 import { loadInventory } from "./inventory.js";
 import { ANY_ROOM, joinLink, mintToken, validateRoomName } from "./token.js";
-import { formatChecks, verifyHost } from "./verify/index.js";
+import { verifyHost } from "./verify/index.js";
 import { errorText, type HostReport } from "./runner.js";
 import { finish, loadAll } from "./hosts.js";
 
@@ -54,7 +54,6 @@ export async function commandVerify(o: VerifyFlags): Promise<number> {
           const results = await verifyHost(host, inv, { public: o.public });
           report.verification = results;
           report.ok = results.every((r) => r.ok);
-          process.stdout.write(`${inv.name}\n${formatChecks(results)}\n`);
           report.tasks.push({ name: "verify", status: report.ok ? "unchanged" : "failed", detail: `${results.filter((r) => r.ok).length}/${results.length} checks passed`, changes: [] });
         } finally {
           await host.close();

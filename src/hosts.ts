@@ -4,6 +4,7 @@ import { EXIT, UsageError } from "./errors.js";
 import { loadInventory } from "./inventory.js";
 import type { Inventory } from "./inventory-types.js";
 import { formatSummary, type HostReport } from "./runner.js";
+import { formatChecks, type CheckResult } from "./verify/index.js";
 
 /** Load every host's inventory; all problems of all hosts in one UsageError. */
 export function loadAll(names: string[] | undefined, dir: string | undefined): Inventory[] {
@@ -27,6 +28,8 @@ export function loadAll(names: string[] | undefined, dir: string | undefined): I
 
 /** Print the summary, write the report, and return the exit code. */
 export function finish(reports: HostReport[], check: boolean, reportFile?: string): number {
+  for (const r of reports)
+    if (Array.isArray(r.verification)) process.stdout.write(`\n${r.host}: verification\n${formatChecks(r.verification as CheckResult[])}\n`);
   process.stdout.write(`\n${formatSummary(reports, check)}\n`);
   if (reportFile) writeFileSync(reportFile, `${JSON.stringify(reports, null, 2)}\n`, { mode: 0o600 });
   return reports.every((r) => r.ok) ? EXIT.OK : EXIT.FAILED;

@@ -10,7 +10,7 @@ export const verify: Task<CheckResult[]> = {
   name: "verify",
   title: "verify tokens open rooms and everything else is refused",
   async gather({ host, inv, state, log }) {
-    log("running checks a–g over XMPP");
+    log("running checks a–h over XMPP and through nginx");
     const results = await verifyHost(host, inv, { public: state.facts.get(VERIFY_PUBLIC) === true });
     state.facts.set(REPORT_KEYS.verification, results);
     return results;
