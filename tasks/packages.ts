@@ -104,7 +104,8 @@ export const packages: Task<PackagesFacts> = {
     const changes: Change[] = missing.length ? [{ kind: "packages", names: missing }] : [];
     if (changes.length === 0) assertModulesLoad(inv, f);
     const stale = f.bundledJwt && f.probe.get("luajwtjitsi") === undefined ? "; warning: a separate luajwtjitsi is on Prosody's path and may shadow the bundled one (failure mode: \"attempt to call field 'decode'\")" : "";
-    return { changes, reason: `Lua ${f.luaVersion}: ${wanted.join(" ")} installed and loadable${stale}` };
+    const versions = f.prosodyVersion ? `Prosody ${f.prosodyVersion} on Lua ${f.luaVersion}` : `Lua ${f.luaVersion}`;
+    return { changes, reason: `${versions}: ${wanted.join(" ")} installed and loadable${stale}` };
   },
   async apply(ctx, plan) {
     for (const c of plan.changes) await applyChange(ctx.host, c, ctx.state, "");

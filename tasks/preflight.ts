@@ -9,19 +9,27 @@ export interface PreflightFacts {
   uid: number;
   sudo: boolean;
   sudoMessage: string;
+  /** Host clock minus this machine's, in seconds (tokens minted here must be valid there). */
+  clockSkew: number;
 }
 
+/** Tokens carry nbf one minute in the past; a larger skew makes fresh tokens "not yet valid" or early-expired. */
+export const MAX_CLOCK_SKEW = 45;
+
 // One round trip: os-release, our uid, whether sudo works without a password.
-const GATHER = `cat /etc/os-release 2>/dev/null; echo "@@uid"; id -u; echo "@@sudo"; sudo -n true 2>&1 && echo sudo-ok`;
+const GATHER = `cat /etc/os-release 2>/dev/null; echo "@@uid"; id -u; echo "@@sudo"; sudo -n true 2>&1 && echo sudo-ok; echo "@@clock"; date +%s`;
 
 export const preflight: Task<PreflightFacts> = {
   name: "preflight",
   title: "check the host is Arch Linux with passwordless sudo",
   async gather({ host }) {
+    const before = Date.now() / 1000;
     const r = await host.check(["sh", "-c", GATHER]);
+    const after = Date.now() / 1000;
     const s = sections(r.stdout);
+    const clockSkew = Math.round(Number(s.get("clock")) - (before + after) / 2);
     const sudo = s.get("sudo") ?? "";
-    return { os: parseOsRelease(s.get("") ?? ""), uid: Number(s.get("uid")), sudo: /sudo-ok$/.test(sudo), sudoMessage: sudo };
+    return { os: parseOsRelease(s.get("") ?? ""), uid: Number(s.get("uid")), sudo: /sudo-ok$/.test(sudo), sudoMessage: sudo, clockSkew: Number.isFinite(clockSkew) ? clockSkew : 0 };
   },
   plan(inv, f) {
     if (!isArch(f.os))
@@ -39,6 +47,11 @@ export const preflight: Task<PreflightFacts> = {
         where: inv.name,
         lines: [f.sudoMessage],
         fix: `allow passwordless sudo: echo '${inv.ssh.user} ALL=(ALL) NOPASSWD: ALL' | sudo tee /etc/sudoers.d/provision`,
+      });
+    if (Math.abs(f.clockSkew) > MAX_CLOCK_SKEW)
+      throw new HostError(`the host's clock is ${Math.abs(f.clockSkew)} s ${f.clockSkew > 0 ? "ahead of" : "behind"} this machine's`, {
+        where: inv.name,
+        fix: "synchronise both clocks (on the host: sudo timedatectl set-ntp true); tokens minted here would be refused there as not yet valid or expired",
       });
     return { changes: [], reason: `${f.os.PRETTY_NAME ?? "Arch Linux"}, ${inv.ssh.user} has passwordless sudo` };
   },
