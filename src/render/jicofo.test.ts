@@ -2,34 +2,12 @@ import { describe, expect, it } from "vitest";
 import { BEGIN_MARKER, editJicofo, expectedJicofoValues, readJicofo, type JicofoParams } from "./jicofo.js";
 import { expectGolden, fixture } from "./testing/golden.js";
 import { HOSTILE_STRINGS } from "./testing/hostile.js";
-import { parseWithTypesafe, type HoconResult } from "./testing/typesafe-config.js";
+import { merge, nest, ok, type Json } from "./testing/json-tree.js";
+import { parseWithTypesafe } from "./testing/typesafe-config.js";
 
 const P: JicofoParams = { domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: "golden-FAKE-focus-pw" };
 const FIXTURES = ["jicofo.conf.postinst", "jicofo.conf.hand-edited", "jicofo.conf.braced"];
 
-type Json = Record<string, unknown>;
-function ok(r: HoconResult | undefined): Json {
-  if (!r || "error" in r) throw new Error(`typesafe-config refused the file: ${r ? r.error : "no result"}`);
-  return r.ok;
-}
-/** Deep merge (objects merge, everything else replaced), as HOCON does. */
-function merge(a: unknown, b: unknown): unknown {
-  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
-    const out: Json = { ...(a as Json) };
-    for (const [k, v] of Object.entries(b as Json)) out[k] = merge(out[k], v);
-    return out;
-  }
-  return b;
-}
-/** Expands { "a.b.c": v } into nested objects. */
-function nest(flat: Record<string, unknown>): Json {
-  let out: Json = {};
-  for (const [path, v] of Object.entries(flat)) {
-    const obj = path.split(".").reduceRight<unknown>((acc, seg) => ({ [seg]: acc }), v);
-    out = merge(out, obj) as Json;
-  }
-  return out;
-}
 
 describe("readJicofo", () => {
   it("reads the focus password the package wrote, with HOCON semantics", () => {

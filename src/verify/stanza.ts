@@ -30,7 +30,7 @@ export interface StanzaError {
   app?: { name: string; xmlns?: string };
 }
 
-/** Parse `<failure xmlns=sasl><COND/><text>…</text></failure>`. */
+/** Parse an element made of a condition child and an optional <text>: a SASL <failure> or a <stream:error>. */
 export function parseSaslFailure(el: Element): SaslFailure {
   let condition = "undefined-condition";
   let text: string | undefined;
@@ -63,16 +63,8 @@ export function parseStanzaError(stanza: Element): StanzaError | undefined {
   return out;
 }
 
-/** Parse a <stream:error>: the condition and text. */
-export function parseStreamError(el: Element): SaslFailure {
-  let condition = "undefined-condition";
-  let text: string | undefined;
-  for (const child of el.getChildElements()) {
-    if (child.getName() === "text") text = child.getText();
-    else condition = child.getName();
-  }
-  return text ? { condition, text } : { condition };
-}
+/** Parse a <stream:error>: the condition and text (same shape as a SASL failure). */
+export const parseStreamError = parseSaslFailure;
 
 /** One line for a stanza error: `not-allowed / room-mismatch: "text"`. */
 export function describeStanzaError(e: StanzaError): string {
