@@ -35,6 +35,12 @@ mount --bind "$H/run" /run
 mkdir -p /run/sandbox/hostroot /run/sandbox/units
 mount --bind / /run/sandbox/hostroot
 mount -o remount,bind,ro /run/sandbox/hostroot
+# The repository (catalogue, stand-ins, node_modules) at a fixed path: a checkout under /tmp would otherwise be
+# hidden by the host's own /tmp below.
+mkdir -p /run/sandbox/repo
+mount --bind "$SANDBOX_REPO" /run/sandbox/repo
+SANDBOX_REPO=/run/sandbox/repo
+CATALOGUE=$SANDBOX_REPO/test/sandbox/packages
 for d in $OVERLAID; do
   [[ -d /$d ]] || continue
   mount -t overlay overlay -o "lowerdir=/$d,upperdir=$H/upper/$d,workdir=$H/work/$d" "/$d"

@@ -34,7 +34,7 @@ export interface ExecResult {
 export interface SandboxHost {
   name: string;
   ip: string;
-  /** State directory .sandbox/hosts/<name>. */
+  /** State directory <sandbox dir>/hosts/<name> (see paths.ts). */
   dir: string;
   /** inventory/<name>.env. */
   inventoryFile: string;

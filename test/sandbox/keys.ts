@@ -7,7 +7,7 @@ import { CLIENT_KEY, SANDBOX_DIR } from "./paths.js";
 
 const run = promisify(execFile);
 
-/** Ensures .sandbox/id_ed25519(.pub) exist and returns the public key line. */
+/** Ensures <sandbox dir>/id_ed25519(.pub) exist and returns the public key line. */
 export async function ensureClientKey(): Promise<string> {
   await mkdir(SANDBOX_DIR, { recursive: true });
   const existing = await readFile(CLIENT_KEY + ".pub", "utf8").catch(() => null);

@@ -1,11 +1,16 @@
-// Where the sandbox keeps its state: <repo>/.sandbox (git-ignored) and <repo>/inventory.
+// Where the sandbox keeps its state (/srv/provision-sandbox, or $PROVISION_SANDBOX_DIR) and <repo>/inventory.
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Absolute path of the repository root. */
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-/** Root of all sandbox state. */
-export const SANDBOX_DIR = join(REPO, ".sandbox");
+/**
+ * Root of all sandbox state. Not inside the repository: a host covers /tmp with its own directory and overlays
+ * /etc /var /home /usr /opt /root, so state (the overlays' upper directories) under any of those would be hidden
+ * from the host or overlap its own overlay. /srv is none of them, and it is shared by every checkout on the
+ * machine, so two checkouts never hand out the same 127.0.0.N.
+ */
+export const SANDBOX_DIR = resolve(process.env.PROVISION_SANDBOX_DIR ?? "/srv/provision-sandbox");
 /** One directory per host. */
 export const HOSTS_DIR = join(SANDBOX_DIR, "hosts");
 /** One directory per claimed address (127.0.0.N -> ips/N). */
