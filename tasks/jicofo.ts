@@ -2,10 +2,10 @@
 import { randomBytes } from "node:crypto";
 import { HostError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
-import { editJicofo, readJicofo } from "../src/render/jicofo.js";
+import { editJicofo, JICOFO_PATH, readJicofo } from "../src/render/jicofo.js";
 import type { Task } from "../src/task.js";
 
-export const JICOFO_CONF = "/etc/jicofo/jicofo.conf";
+export const JICOFO_CONF = JICOFO_PATH;
 export const FOCUS_PASSWORD = "focus.password";
 export const FOCUS_PASSWORD_NEW = "focus.password.new";
 
