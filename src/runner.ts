@@ -134,11 +134,6 @@ async function runOneHost(
             }
           report.tasks.push({ name: task.name, status: "changed", detail: lines.join("; "), changes: lines });
         }
-        // A task may refine its own report line (e.g. restarts, verification) through facts.
-        const note = state.facts.get(`detail:${task.name}`);
-        if (typeof note === "string") report.tasks.at(-1)!.detail = note;
-        const status = state.facts.get(`status:${task.name}`);
-        if (status === "unchanged" || status === "changed") report.tasks.at(-1)!.status = status;
         hostTask.output = `${task.name}: ${report.tasks.at(-1)!.status} (${Date.now() - t0} ms)`;
       } catch (e) {
         const msg = maskSecrets(errorText(e), state.secrets);

@@ -4,7 +4,6 @@ import type { Inventory } from "../src/inventory-types.js";
 import { CERT_DIR } from "../src/paths.js";
 import type { Change, Task } from "../src/task.js";
 
-export { CERT_DIR };
 
 export interface CertFacts {
   /** host name → present (both .crt and .key). */

@@ -4,8 +4,8 @@ import { readFiles, type FileFact } from "../src/facts/files.js";
 import type { Inventory } from "../src/inventory-types.js";
 import { CONFIG_JS_PATH } from "../src/render/config-js.js";
 import { ensureNginxInclude, NGINX_CONF, nginxSitePath, renderNginxSite } from "../src/render/nginx.js";
+import { CERT_DIR } from "../src/paths.js";
 import type { Change, Task } from "../src/task.js";
-import { CERT_DIR } from "./certificates.js";
 
 export const WEB_ROOT = "/usr/share/webapps/jitsi-meet";
 

@@ -4,8 +4,8 @@ import { HostError } from "../src/errors.js";
 import { ensureInclude } from "../src/render/prosody-main.js";
 import { prosodyConfigPath, renderProsodyConfig } from "../src/render/prosody.js";
 import type { Inventory } from "../src/inventory-types.js";
+import { CERT_DIR } from "../src/paths.js";
 import type { Change, Task } from "../src/task.js";
-import { CERT_DIR } from "./certificates.js";
 
 export const PROSODY_MAIN = "/etc/prosody/prosody.cfg.lua";
 
