@@ -1,6 +1,7 @@
 // Bootstrap: from a bare Arch host (base + sudo) to the Jitsi stack installed: yay from the AUR, then the packages.
 import { parsePacmanQ } from "../src/facts/pacman.js";
 import { sections } from "../src/facts/sections.js";
+import { PACKAGES, UNIT_ORDER } from "../src/platform.js";
 import type { Change, Task } from "../src/task.js";
 
 /** yay's own install recipe (its README): git + base-devel from the repos, then build yay-bin from the AUR. */
@@ -18,11 +19,11 @@ git clone --depth 1 "$1" "$dir/yay-bin"
 cd "$dir/yay-bin"
 makepkg -si --noconfirm`;
 
-/** The Jitsi stack (official repos and AUR, jitsi-jwt.md §6), in install order. */
-export const JITSI_PACKAGES = ["prosody", "lua-sec", "nginx", "jitsi-meet-prosody", "jicofo", "jitsi-videobridge", "jitsi-meet"];
+/** The Jitsi stack, in install order. */
+const JITSI_PACKAGES = PACKAGES;
 
 /** Units to enable so that the stack comes back after a reboot. */
-export const JITSI_UNITS = ["prosody", "jicofo", "jitsi-videobridge", "nginx"];
+const JITSI_UNITS = UNIT_ORDER;
 
 export interface BootstrapFacts {
   yay: boolean;

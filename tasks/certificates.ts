@@ -1,8 +1,8 @@
 // Certificates for the domain and auth.<domain> in /etc/prosody/certs: self-signed when missing, or the operator's files.
 import { HostError } from "../src/errors.js";
 import type { Inventory } from "../src/inventory-types.js";
-import { CERT_DIR } from "../src/paths.js";
 import type { Change, Task } from "../src/task.js";
+import { PATHS } from "../src/platform.js";
 
 
 export interface CertFacts {
@@ -33,8 +33,8 @@ export const certificates: Task<CertFacts> = {
   name: "certificates",
   title: "TLS certificates for the domain and auth domain",
   async gather({ host, inv }) {
-    const files = inv.tls.mode === "files" ? [inv.tls.cert!, inv.tls.key!, `${CERT_DIR}/${inv.jitsi.domain}.crt`, `${CERT_DIR}/${inv.jitsi.domain}.key`] : [];
-    const r = await host.check(["sh", "-c", GATHER, "certs", CERT_DIR, ...hosts(inv), ...files], { sudo: true });
+    const files = inv.tls.mode === "files" ? [inv.tls.cert!, inv.tls.key!, `${PATHS.certDir}/${inv.jitsi.domain}.crt`, `${PATHS.certDir}/${inv.jitsi.domain}.key`] : [];
+    const r = await host.check(["sh", "-c", GATHER, "certs", PATHS.certDir, ...hosts(inv), ...files], { sudo: true });
     const present = new Map(hosts(inv).map((h) => [h, false]));
     const sums = new Map<string, string>();
     for (const line of r.stdout.split("\n")) {
@@ -53,13 +53,13 @@ export const certificates: Task<CertFacts> = {
       for (const file of [cert, key])
         if (f.sums.get(file) === "absent")
           throw new HostError(`TLS file ${file} does not exist on the host`, { where: inv.name, fix: "correct TLS_CERT / TLS_KEY, or use TLS_MODE=self-signed" });
-      if (f.sums.get(cert) !== f.sums.get(`${CERT_DIR}/${main}.crt`) || f.sums.get(key) !== f.sums.get(`${CERT_DIR}/${main}.key`))
-        changes.push({ kind: "command", summary: `install ${cert} as the certificate of ${main}`, argv: ["sh", "-c", INSTALL, "install", cert, key, CERT_DIR, main], sudo: true, notify: ["prosody"] });
+      if (f.sums.get(cert) !== f.sums.get(`${PATHS.certDir}/${main}.crt`) || f.sums.get(key) !== f.sums.get(`${PATHS.certDir}/${main}.key`))
+        changes.push({ kind: "command", summary: `install ${cert} as the certificate of ${main}`, argv: ["sh", "-c", INSTALL, "install", cert, key, PATHS.certDir, main], sudo: true, notify: ["prosody"] });
     } else if (!f.present.get(main)) {
-      changes.push({ kind: "command", summary: `generate a self-signed certificate for ${main}`, argv: ["sh", "-c", GENERATE, "cert", CERT_DIR, main], sudo: true, notify: ["prosody"] });
+      changes.push({ kind: "command", summary: `generate a self-signed certificate for ${main}`, argv: ["sh", "-c", GENERATE, "cert", PATHS.certDir, main], sudo: true, notify: ["prosody"] });
     }
     if (!f.present.get(auth))
-      changes.push({ kind: "command", summary: `generate a self-signed certificate for ${auth}`, argv: ["sh", "-c", GENERATE, "cert", CERT_DIR, auth], sudo: true, notify: ["prosody"] });
+      changes.push({ kind: "command", summary: `generate a self-signed certificate for ${auth}`, argv: ["sh", "-c", GENERATE, "cert", PATHS.certDir, auth], sudo: true, notify: ["prosody"] });
     return { changes, reason: `certificates for ${main} and ${auth} in place` };
   },
 };

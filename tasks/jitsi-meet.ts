@@ -1,10 +1,11 @@
 // jitsi-meet web config: hosts.domain / anonymousdomain / muc and the bosh and websocket URLs, edited in place.
 import { HostError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
-import { CONFIG_JS_PATH, editConfigJs } from "../src/render/config-js.js";
+import { editConfigJs } from "../src/render/config-js.js";
 import type { Task } from "../src/task.js";
+import { PATHS } from "../src/platform.js";
 
-export const CONFIG_JS = CONFIG_JS_PATH;
+export const CONFIG_JS = PATHS.configJs;
 
 export const jitsiMeet: Task<FileFact | null> = {
   name: "jitsi-meet",

@@ -2,12 +2,11 @@
 import { HostError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
 import type { Inventory } from "../src/inventory-types.js";
-import { CONFIG_JS_PATH } from "../src/render/config-js.js";
-import { ensureNginxInclude, NGINX_CONF, nginxSitePath, renderNginxSite } from "../src/render/nginx.js";
-import { CERT_DIR } from "../src/paths.js";
+import { ensureNginxInclude, nginxSitePath, renderNginxSite } from "../src/render/nginx.js";
 import type { Change, Task } from "../src/task.js";
+import { PATHS } from "../src/platform.js";
 
-export const WEB_ROOT = "/usr/share/webapps/jitsi-meet";
+export const WEB_ROOT = PATHS.webRoot;
 
 export interface NginxFacts {
   conf: FileFact | null;
@@ -21,10 +20,10 @@ export function siteContent(inv: Inventory): string {
     domain: d,
     listen: inv.jitsi.webAddress,
     prosodyAddress: inv.jitsi.prosodyAddress,
-    cert: `${CERT_DIR}/${d}.crt`,
-    key: `${CERT_DIR}/${d}.key`,
+    cert: `${PATHS.certDir}/${d}.crt`,
+    key: `${PATHS.certDir}/${d}.key`,
     webRoot: WEB_ROOT,
-    configJs: CONFIG_JS_PATH,
+    configJs: PATHS.configJs,
   });
 }
 
@@ -32,11 +31,11 @@ export const nginx: Task<NginxFacts> = {
   name: "nginx",
   title: "nginx: the web app over HTTPS, BOSH and WebSocket proxied to Prosody",
   async gather({ host, inv }) {
-    const files = await readFiles(host, [NGINX_CONF, nginxSitePath(inv.jitsi.domain)]);
-    return { conf: files.get(NGINX_CONF) ?? null, site: files.get(nginxSitePath(inv.jitsi.domain)) ?? null };
+    const files = await readFiles(host, [PATHS.nginxConf, nginxSitePath(inv.jitsi.domain)]);
+    return { conf: files.get(PATHS.nginxConf) ?? null, site: files.get(nginxSitePath(inv.jitsi.domain)) ?? null };
   },
   plan(inv, f) {
-    if (!f.conf) throw new HostError(`${NGINX_CONF} does not exist`, { where: inv.name, fix: "install nginx (the bootstrap task does)" });
+    if (!f.conf) throw new HostError(`${PATHS.nginxConf} does not exist`, { where: inv.name, fix: "install nginx (the bootstrap task does)" });
     const changes: Change[] = [];
     let conf: { content: string; changed: boolean };
     try {
@@ -45,11 +44,11 @@ export const nginx: Task<NginxFacts> = {
       throw new HostError((e as Error).message, { where: inv.name });
     }
     if (conf.changed)
-      changes.push({ kind: "file", path: NGINX_CONF, content: conf.content, previous: f.conf.content, owner: f.conf.owner, group: f.conf.group, mode: f.conf.mode, notify: ["nginx"] });
+      changes.push({ kind: "file", path: PATHS.nginxConf, content: conf.content, previous: f.conf.content, owner: f.conf.owner, group: f.conf.group, mode: f.conf.mode, notify: ["nginx"] });
     const path = nginxSitePath(inv.jitsi.domain);
     const content = siteContent(inv);
     if (!f.site || f.site.content !== content || f.site.mode !== 0o644 || f.site.owner !== "root")
       changes.push({ kind: "file", path, content, previous: f.site?.content ?? null, owner: "root", group: "root", mode: 0o644, notify: ["nginx"] });
-    return { changes, reason: `${path} up to date and included from ${NGINX_CONF}` };
+    return { changes, reason: `${path} up to date and included from ${PATHS.nginxConf}` };
   },
 };

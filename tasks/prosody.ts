@@ -4,10 +4,10 @@ import { HostError } from "../src/errors.js";
 import { ensureInclude } from "../src/render/prosody-main.js";
 import { prosodyConfigPath, renderProsodyConfig } from "../src/render/prosody.js";
 import type { Inventory } from "../src/inventory-types.js";
-import { CERT_DIR } from "../src/paths.js";
 import type { Change, Task } from "../src/task.js";
+import { PATHS } from "../src/platform.js";
 
-export const PROSODY_MAIN = "/etc/prosody/prosody.cfg.lua";
+export const PROSODY_MAIN = PATHS.prosodyMain;
 
 export interface ProsodyFacts {
   main: FileFact | null;
@@ -23,7 +23,7 @@ export function prosodyContent(inv: Inventory): string {
     appSecret: inv.jwt.appSecret,
     audience: inv.jwt.audience,
     pluginDir: inv.jitsi.pluginDir,
-    certDir: CERT_DIR,
+    certDir: PATHS.certDir,
   });
 }
 

@@ -4,10 +4,9 @@ import { HostError } from "../src/errors.js";
 import { unitStates } from "../src/facts/units.js";
 import type { Host } from "../src/host/host.js";
 import { REPORT_KEYS } from "../src/runner.js";
+import { UNIT_ORDER } from "../src/platform.js";
 import type { Task, TaskContext } from "../src/task.js";
 
-/** Restart order: Prosody first (jicofo and the bridge log in to it), the bridge after jicofo. */
-export const UNIT_ORDER = ["prosody", "jicofo", "jitsi-videobridge", "nginx"];
 export const PROSODY_LOGS = ["/var/log/prosody/prosody.log", "/var/log/prosody/prosody.err"];
 
 /** Lines of a Prosody log that say a module failed to load. */

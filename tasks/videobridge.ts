@@ -3,18 +3,18 @@
 import { randomBytes } from "node:crypto";
 import { HostError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
-import { editJvb, JVB_PATH, JVB_CONNECTION, JVB_USERNAME, readJvb } from "../src/render/jvb.js";
+import { serviceAccounts } from "../src/facts/service-account.js";
+import { PATHS, UNITS } from "../src/platform.js";
+import { editJvb, JVB_CONNECTION, JVB_USERNAME, readJvb } from "../src/render/jvb.js";
 import type { Task } from "../src/task.js";
 
-export const JVB_CONF = JVB_PATH;
-/** The system user the bridge runs as (AUR sysusers: `u jvb -:jitsi`; the sandbox stand-in: user and group jvb). */
-export const JVB_USER = "jvb";
+export const JVB_CONF = PATHS.jvbConf;
 export const JVB_PASSWORD = "jvb.password";
 export const JVB_PASSWORD_NEW = "jvb.password.new";
 
 export interface VideobridgeFacts {
   file: FileFact | null;
-  /** Primary group of the jvb user (the file's group), or null when there is no such user. */
+  /** The group the bridge runs as (its unit's Group=, or its User='s primary group): the file's group; null when unknown. */
   group: string | null;
   /** The password our connection in jvb.conf holds, or a fresh one when it holds none. */
   password: string;
@@ -28,9 +28,7 @@ export const videobridge: Task<VideobridgeFacts> = {
   title: "jitsi-videobridge: XMPP login and brewery",
   async gather({ host, state }) {
     const file = (await readFiles(host, [JVB_CONF])).get(JVB_CONF) ?? null;
-    // The AUR package puts jvb in group jitsi, the sandbox stand-in in group jvb: use whatever the host has.
-    const id = await host.run(["id", "-gn", JVB_USER]);
-    const group = id.code === 0 && id.stdout.trim() !== "" ? id.stdout.trim() : null;
+    const group = (await serviceAccounts(host, [UNITS.videobridge])).get(UNITS.videobridge)?.group ?? null;
     let existing: string | undefined;
     let others: string[] = [];
     if (file) {
@@ -51,7 +49,10 @@ export const videobridge: Task<VideobridgeFacts> = {
   plan(inv, f) {
     if (!f.file) throw new HostError(`${JVB_CONF} does not exist`, { where: inv.name, fix: "install jitsi-videobridge (the bootstrap task does)" });
     if (!f.group)
-      throw new HostError(`there is no ${JVB_USER} user to own ${JVB_CONF}`, { where: inv.name, fix: "install jitsi-videobridge (its package creates the user; the bootstrap task installs it)" });
+      throw new HostError(`cannot tell which group ${UNITS.videobridge}.service runs as (its unit sets no User=/Group= that exists on the host)`, {
+        where: inv.name,
+        fix: "reinstall jitsi-videobridge (its package creates the user and the unit), then run again",
+      });
     let content: string;
     try {
       content = editJvb(f.file.content, { domain: inv.jitsi.domain, prosodyAddress: inv.jitsi.prosodyAddress, password: f.password });
@@ -61,7 +62,7 @@ export const videobridge: Task<VideobridgeFacts> = {
     const ok = content === f.file.content && f.file.owner === "root" && f.file.group === f.group && f.file.mode === 0o640;
     const also = f.others.length ? `; it also connects as ${f.others.join(", ")} (not ours)` : "";
     return {
-      changes: ok ? [] : [{ kind: "file", path: JVB_CONF, content, previous: f.file.content, owner: "root", group: f.group, mode: 0o640, notify: ["jitsi-videobridge"] }],
+      changes: ok ? [] : [{ kind: "file", path: JVB_CONF, content, previous: f.file.content, owner: "root", group: f.group, mode: 0o640, notify: [UNITS.videobridge] }],
       reason: `${JVB_CONF} logs the bridge in as ${JVB_USERNAME}@auth.${inv.jitsi.domain}${also}`,
     };
   },

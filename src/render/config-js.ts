@@ -4,9 +4,10 @@
 // whole object literal and move neighbouring comments.)
 import { parse as babelParse } from "@babel/parser";
 import { jsString } from "./js.js";
+import { PATHS } from "../platform.js";
 
 /** Where the AUR jitsi-meet package keeps config.js. */
-export const CONFIG_JS_PATH = "/etc/webapps/jitsi-meet/config.js";
+const CONFIG_JS_PATH = PATHS.configJs;
 
 /** Inputs for config.js. */
 export interface ConfigJsParams {

@@ -2,6 +2,7 @@
 import { hoconString } from "./hocon.js";
 import { BEGIN_MARKER, END_MARKER, hoconBool, hoconNum, hoconStr, overriddenPaths, parseManaged, placeManagedBlock } from "./hocon-block.js";
 import { getPath, type HoconDocument, type HoconObject } from "./hocon-parse.js";
+import { PATHS } from "../platform.js";
 
 /** Inputs for the jicofo settings we own. */
 export interface JicofoParams {
@@ -31,7 +32,7 @@ export interface JicofoSettings {
   includes: string[];
 }
 
-export const JICOFO_PATH = "/etc/jicofo/jicofo.conf";
+const JICOFO_PATH = PATHS.jicofoConf;
 export { BEGIN_MARKER, END_MARKER };
 
 function parseOrExplain(content: string, what: string): HoconDocument {

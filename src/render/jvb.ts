@@ -8,10 +8,11 @@
 import { hoconString } from "./hocon.js";
 import { BEGIN_MARKER, END_MARKER, hoconBool, hoconNum, hoconStr, overriddenPaths, parseManaged, placeManagedBlock } from "./hocon-block.js";
 import { HoconUnresolved, getPath, type HoconDocument, type HoconObject, type HoconValue } from "./hocon-parse.js";
+import { PATHS } from "../platform.js";
 
 export { BEGIN_MARKER, END_MARKER };
 
-export const JVB_PATH = "/etc/jitsi-videobridge/jvb.conf";
+const JVB_PATH = PATHS.jvbConf;
 /** Where the bridge reads its XMPP client connections from. */
 export const JVB_CONFIGS = "videobridge.apis.xmpp-client.configs";
 /** The id of our connection under JVB_CONFIGS. */

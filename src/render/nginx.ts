@@ -1,5 +1,6 @@
 // Renders the nginx site for the Jitsi web app (jitsi-jwt.md §8.4) and ensures nginx.conf includes it.
 import { lexNginxLines } from "./nginx-lines.js";
+import { PATHS } from "../platform.js";
 
 /** Inputs of the site file. */
 export interface NginxParams {
@@ -14,8 +15,8 @@ export interface NginxParams {
   configJs: string;
 }
 
-export const SITES_DIR = "/etc/nginx/sites-enabled";
-export const NGINX_CONF = "/etc/nginx/nginx.conf";
+const SITES_DIR = PATHS.nginxSites;
+const NGINX_CONF = PATHS.nginxConf;
 
 /** The site file of a domain. */
 export function nginxSitePath(domain: string): string {

@@ -1,4 +1,5 @@
 // Renders /etc/prosody/conf.d/<domain>.cfg.lua: the Prosody side of JWT-gated Jitsi (jitsi-jwt.md §8.2).
+import { PATHS } from "../platform.js";
 import { luaList, luaString } from "./lua.js";
 
 /** Everything the Prosody include file depends on. */
@@ -21,7 +22,7 @@ export interface ProsodyParams {
 
 /** The path of the include file for `domain`. */
 export function prosodyConfigPath(domain: string): string {
-  return `/etc/prosody/conf.d/${domain}.cfg.lua`;
+  return `${PATHS.prosodyConfD}/${domain}.cfg.lua`;
 }
 
 function sslBlock(certDir: string, host: string): string {

@@ -1,11 +1,11 @@
 // Entry point of the XMPP verifier: run the checks against a host through an SSH tunnel or the public URL.
 import type { Host } from "../host/host.js";
 import type { Inventory } from "../inventory-types.js";
-import { CONFIG_JS_PATH, readConfigJsHosts } from "../render/config-js.js";
+import { readConfigJsHosts } from "../render/config-js.js";
 import { CHECK_NAMES, verify, type CheckId, type CheckResult, type ClientView } from "./checks.js";
 import { openTunnel } from "./tunnel.js";
 import { WEB_CHECK, webPath } from "./web.js";
-import { CERT_DIR } from "../paths.js";
+import { PATHS } from "../platform.js";
 
 export { verify, CHECK_NAMES, type CheckId, type CheckResult, type VerifyOptions } from "./checks.js";
 export { formatChecks } from "./format.js";
@@ -49,7 +49,7 @@ export async function verifyHost(host: Host, inv: Inventory, opts: VerifyHostOpt
 
 /** Check h over SSH: a tunnel to nginx's HTTPS port, trusting the certificate the host serves from its own files. */
 async function webPathThroughTunnel(host: Host, inv: Inventory, timeoutMs: number): Promise<CheckResult> {
-  const cert = await host.readFile(`${CERT_DIR}/${inv.jitsi.domain}.crt`, { sudo: true }).catch(() => null);
+  const cert = await host.readFile(`${PATHS.certDir}/${inv.jitsi.domain}.crt`, { sudo: true }).catch(() => null);
   const web = await openTunnel(host, inv.jitsi.webAddress ?? "127.0.0.1", 443);
   try {
     return await webPath(inv, { baseUrl: web.baseUrl.replace(/^ws:/, "https:"), ca: cert ? [cert] : undefined }, timeoutMs);
@@ -60,11 +60,11 @@ async function webPathThroughTunnel(host: Host, inv: Inventory, timeoutMs: numbe
 
 /** The web client's configuration on the host (config.js hosts); undefined when there is no readable config.js. */
 async function clientView(host: Host): Promise<ClientView | undefined> {
-  const text = await host.readFile(CONFIG_JS_PATH, { sudo: true }).catch(() => null);
+  const text = await host.readFile(PATHS.configJs, { sudo: true }).catch(() => null);
   if (text === null) return undefined;
   try {
     const h = readConfigJsHosts(text);
-    return { source: CONFIG_JS_PATH, domain: h.domain, anonymousdomain: h.anonymousdomain, muc: h.muc };
+    return { source: PATHS.configJs, domain: h.domain, anonymousdomain: h.anonymousdomain, muc: h.muc };
   } catch {
     return undefined;
   }

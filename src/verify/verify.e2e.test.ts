@@ -6,13 +6,14 @@ import { connectSsh } from "../host/ssh.js";
 import type { Host } from "../host/host.js";
 import { loadInventory } from "../inventory.js";
 import type { Inventory } from "../inventory-types.js";
-import { CONFIG_JS_PATH, editConfigJs } from "../render/config-js.js";
-import { editJicofo, JICOFO_PATH } from "../render/jicofo.js";
+import { editConfigJs } from "../render/config-js.js";
+import { editJicofo } from "../render/jicofo.js";
 import { ensureInclude } from "../render/prosody-main.js";
 import { prosodyConfigPath, renderProsodyConfig } from "../render/prosody.js";
 import { upHost, type SandboxHost } from "../../test/sandbox/host.js";
 import { INVENTORY_DIR } from "../../test/sandbox/paths.js";
 import { formatChecks, verifyHost } from "./index.js";
+import { PATHS } from "../platform.js";
 
 const name = `verify-${randomBytes(3).toString("hex")}`;
 let box: SandboxHost | undefined;
@@ -50,11 +51,11 @@ async function configureByHand(): Promise<void> {
     );
   }
   const focusPassword = randomBytes(18).toString("base64url");
-  const jicofo = editJicofo(await root(`cat ${JICOFO_PATH}`), { domain: d, prosodyAddress: inv.jitsi.prosodyAddress, focusPassword });
-  await root(`cat > ${JICOFO_PATH} && chown root:jicofo ${JICOFO_PATH} && chmod 640 ${JICOFO_PATH}`, jicofo);
+  const jicofo = editJicofo(await root(`cat ${PATHS.jicofoConf}`), { domain: d, prosodyAddress: inv.jitsi.prosodyAddress, focusPassword });
+  await root(`cat > ${PATHS.jicofoConf} && chown root:jicofo ${PATHS.jicofoConf} && chmod 640 ${PATHS.jicofoConf}`, jicofo);
   // The verifier connects where the web client's config.js sends clients, so point it at this domain too.
-  const configJs = editConfigJs(await root(`cat ${CONFIG_JS_PATH}`), { domain: d, guestDomain: inv.jitsi.guestDomain });
-  await root(`cat > ${CONFIG_JS_PATH}`, configJs);
+  const configJs = editConfigJs(await root(`cat ${PATHS.configJs}`), { domain: d, guestDomain: inv.jitsi.guestDomain });
+  await root(`cat > ${PATHS.configJs}`, configJs);
   await restartProsody();
   await root(`read -r pw; printf '%s\\n%s\\n' "$pw" "$pw" | prosodyctl adduser focus@auth.${d} >/dev/null`, focusPassword + "\n");
   await root(`prosodyctl mod_roster_command subscribe focus.${d} focus@auth.${d} >/dev/null`);

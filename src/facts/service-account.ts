@@ -1,0 +1,39 @@
+// The user and group each service runs as, read from the service itself: its unit's User= and Group=, else the
+// primary group of that user. Package releases differ (the AUR's sysusers files put jicofo and jvb in a shared
+// `jitsi` group; other builds give each its own), so nothing here is assumed.
+import type { Host } from "../host/host.js";
+import { sections } from "./sections.js";
+
+export interface ServiceAccount {
+  /** User= of the unit ("root" when the unit sets none). */
+  user: string;
+  /** Group= of the unit, else the user's primary group; null when neither can be resolved on the host. */
+  group: string | null;
+}
+
+// $@ units. For each: "@@<unit>", then the user and the group on one line each ("-" when unknown).
+export const SERVICE_ACCOUNTS = `for u in "$@"; do
+  echo "@@$u"
+  user=$(systemctl show -p User --value "$u" 2>/dev/null); group=$(systemctl show -p Group --value "$u" 2>/dev/null)
+  user=\${user:-root}
+  if [ -z "$group" ]; then group=$(id -gn -- "$user" 2>/dev/null) || group=-; fi
+  getent group "$group" >/dev/null 2>&1 || group=-
+  echo "$user"; echo "$group"
+done; exit 0`;
+
+/** Parse SERVICE_ACCOUNTS output. */
+export function parseServiceAccounts(output: string, units: readonly string[]): Map<string, ServiceAccount> {
+  const s = sections(output);
+  const out = new Map<string, ServiceAccount>();
+  for (const u of units) {
+    const [user = "root", group = "-"] = (s.get(u) ?? "").split("\n");
+    out.set(u, { user: user || "root", group: group && group !== "-" ? group : null });
+  }
+  return out;
+}
+
+/** User and group of each unit, in one round trip. */
+export async function serviceAccounts(host: Host, units: readonly string[]): Promise<Map<string, ServiceAccount>> {
+  const r = await host.check(["sh", "-c", SERVICE_ACCOUNTS, "service-accounts", ...units]);
+  return parseServiceAccounts(r.stdout, units);
+}

@@ -1,0 +1,46 @@
+// What an Arch Linux host with the AUR Jitsi packages calls things: packages, units, paths. The one place that
+// knows them (like an Ansible role's vars/Archlinux.yml); tasks, renderers and the verifier import from here.
+// Users and groups are not here: they differ between package releases, so they are read from each unit on the
+// host (see src/facts/service-account.ts). Sources: docs/arch.md.
+
+/** Packages the bootstrap installs, in install order (official repos and the AUR). */
+export const PACKAGES = ["prosody", "lua-sec", "nginx", "jitsi-meet-prosody", "jicofo", "jitsi-videobridge", "jitsi-meet"] as const;
+
+/** The services, by role. */
+export const UNITS = {
+  prosody: "prosody",
+  jicofo: "jicofo",
+  videobridge: "jitsi-videobridge",
+  nginx: "nginx",
+} as const;
+
+/** Restart order: Prosody first (jicofo and the bridge log in to it), the bridge after jicofo, nginx last. */
+export const UNIT_ORDER: readonly string[] = [UNITS.prosody, UNITS.jicofo, UNITS.videobridge, UNITS.nginx];
+
+export const PATHS = {
+  prosodyMain: "/etc/prosody/prosody.cfg.lua",
+  prosodyConfD: "/etc/prosody/conf.d",
+  /** Certificates Prosody and nginx use: <domain>.crt/.key and auth.<domain>.crt/.key. */
+  certDir: "/etc/prosody/certs",
+  /** Jitsi's Prosody plugins (AUR jitsi-meet-prosody); the inventory's PROSODY_PLUGIN_DIR overrides it. */
+  pluginDir: "/usr/lib/jitsi-meet-prosody",
+  jicofoConf: "/etc/jicofo/jicofo.conf",
+  jvbConf: "/etc/jitsi-videobridge/jvb.conf",
+  configJs: "/etc/webapps/jitsi-meet/config.js",
+  webRoot: "/usr/share/webapps/jitsi-meet",
+  nginxConf: "/etc/nginx/nginx.conf",
+  nginxSites: "/etc/nginx/sites-enabled",
+} as const;
+
+/**
+ * Variant packages of the Jitsi stack in the AUR (nightly builds, older prebuilt -bin packages). They install
+ * under other paths and unit names (e.g. /etc/jicofo-nightly, jicofo-nightly.service,
+ * /usr/lib/jitsi-meet-prosody-nightly), which provision does not manage: a host with one is refused before any
+ * change, naming it.
+ */
+export const VARIANT_PACKAGE = /^(jicofo|jitsi-videobridge|jitsi-meet|jitsi-meet-prosody|jitsi-meet-web)-(nightly|bin|git)$/;
+
+/** The variant packages among the installed ones. */
+export function variantPackages(installed: Iterable<string>): string[] {
+  return [...installed].filter((p) => VARIANT_PACKAGE.test(p)).sort();
+}
