@@ -9,7 +9,7 @@ describe("restart", () => {
     expect(restartOrder(["zeta", "prosody"], [])).toEqual(["prosody", "zeta"]);
   });
   it("plans nothing, and says so, when nothing changed", () => {
-    expect(restart.plan(testInventory(), [])).toEqual({ changes: [], reason: "nothing changed, every service running: nothing to restart" });
+    expect(restart.plan(testInventory(), { units: [], prosodyLog: null })).toEqual({ changes: [], reason: "nothing changed, every service running: nothing to restart" });
   });
   it("recognises Prosody's module load errors", () => {
     const log = [
