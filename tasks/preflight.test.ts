@@ -7,20 +7,33 @@ const arch = { ID: "arch", PRETTY_NAME: "Arch Linux" };
 
 describe("preflight plan", () => {
   it("accepts Arch with a sudo-capable non-root user, changing nothing", () => {
-    expect(preflight.plan(inv, { os: arch, uid: 1000, sudo: true, sudoMessage: "sudo-ok", clockSkew: 2 })).toEqual({ changes: [], reason: "Arch Linux, arch has passwordless sudo" });
+    expect(preflight.plan(inv, { os: arch, uid: 1000, sudo: true, sudoMessage: "sudo-ok", clockSkew: 2, packages: [] })).toEqual({ changes: [], reason: "Arch Linux, arch has passwordless sudo" });
   });
   it("refuses another distribution, root, and sudo asking for a password, each with a fix", () => {
-    expect(() => preflight.plan(inv, { os: { ID: "debian", PRETTY_NAME: "Debian GNU/Linux 12" }, uid: 1000, sudo: true, sudoMessage: "", clockSkew: 0 })).toThrow(/not Arch Linux \(os-release says Debian GNU\/Linux 12\)/);
-    expect(() => preflight.plan(inv, { os: arch, uid: 0, sudo: true, sudoMessage: "", clockSkew: 0 })).toThrow(/logged in as root/);
+    expect(() => preflight.plan(inv, { os: { ID: "debian", PRETTY_NAME: "Debian GNU/Linux 12" }, uid: 1000, sudo: true, sudoMessage: "", clockSkew: 0, packages: [] })).toThrow(/not Arch Linux \(os-release says Debian GNU\/Linux 12\)/);
+    expect(() => preflight.plan(inv, { os: arch, uid: 0, sudo: true, sudoMessage: "", clockSkew: 0, packages: [] })).toThrow(/logged in as root/);
     try {
-      preflight.plan(inv, { os: arch, uid: 1000, sudo: false, sudoMessage: "sudo: a password is required", clockSkew: 0 });
+      preflight.plan(inv, { os: arch, uid: 1000, sudo: false, sudoMessage: "sudo: a password is required", clockSkew: 0, packages: [] });
       expect.unreachable();
     } catch (e) {
       expect((e as { fix: string }).fix).toMatch(/NOPASSWD/);
     }
   });
   it("refuses a host whose clock is too far off (tokens minted here would be refused there)", () => {
-    expect(() => preflight.plan(inv, { os: arch, uid: 1000, sudo: true, sudoMessage: "sudo-ok", clockSkew: -300 })).toThrow(/300 s behind/);
-    expect(preflight.plan(inv, { os: arch, uid: 1000, sudo: true, sudoMessage: "sudo-ok", clockSkew: 30 }).changes).toEqual([]);
+    expect(() => preflight.plan(inv, { os: arch, uid: 1000, sudo: true, sudoMessage: "sudo-ok", clockSkew: -300, packages: [] })).toThrow(/300 s behind/);
+    expect(preflight.plan(inv, { os: arch, uid: 1000, sudo: true, sudoMessage: "sudo-ok", clockSkew: 30, packages: [] }).changes).toEqual([]);
+  });
+  it("refuses a host with a variant package of the Jitsi stack, naming it and the regular package", () => {
+    const ok = { os: arch, uid: 1000, sudo: true, sudoMessage: "sudo-ok", clockSkew: 0 };
+    expect(() => preflight.plan(inv, { ...ok, packages: ["prosody", "jicofo-nightly", "jitsi-meet-prosody-nightly"] })).toThrow(
+      /jicofo-nightly, jitsi-meet-prosody-nightly are variant packages of the Jitsi stack, which provision does not manage/,
+    );
+    try {
+      preflight.plan(inv, { ...ok, packages: ["jitsi-videobridge-bin"] });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as { fix: string }).fix).toMatch(/sudo pacman -R jitsi-videobridge-bin;.*regular packages \(jitsi-videobridge\)/);
+    }
+    expect(preflight.plan(inv, { ...ok, packages: ["jicofo", "jitsi-videobridge", "jitsi-meet", "jitsi-meet-prosody", "yay-bin"] }).changes).toEqual([]);
   });
 });

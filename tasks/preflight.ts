@@ -2,6 +2,7 @@
 import { HostError } from "../src/errors.js";
 import { isArch, parseOsRelease } from "../src/facts/os-release.js";
 import { sections } from "../src/facts/sections.js";
+import { variantPackages } from "../src/platform.js";
 import type { Task } from "../src/task.js";
 
 export interface PreflightFacts {
@@ -11,13 +12,16 @@ export interface PreflightFacts {
   sudoMessage: string;
   /** Host clock minus this machine's, in seconds (tokens minted here must be valid there). */
   clockSkew: number;
+  /** Installed packages (names only; empty where there is no pacman). */
+  packages: string[];
 }
 
 /** Tokens carry nbf one minute in the past; a larger skew makes fresh tokens "not yet valid" or early-expired. */
 export const MAX_CLOCK_SKEW = 45;
 
-// One round trip: os-release, our uid, whether sudo works without a password.
-const GATHER = `cat /etc/os-release 2>/dev/null; echo "@@uid"; id -u; echo "@@sudo"; sudo -n true 2>&1 && echo sudo-ok; echo "@@clock"; date +%s`;
+// One round trip: os-release, our uid, whether sudo works without a password, the clock, the package names.
+const GATHER = `cat /etc/os-release 2>/dev/null; echo "@@uid"; id -u; echo "@@sudo"; sudo -n true 2>&1 && echo sudo-ok; echo "@@clock"; date +%s
+echo "@@packages"; pacman -Qq 2>/dev/null; exit 0`;
 
 export const preflight: Task<PreflightFacts> = {
   name: "preflight",
@@ -29,7 +33,7 @@ export const preflight: Task<PreflightFacts> = {
     const s = sections(r.stdout);
     const clockSkew = Math.round(Number(s.get("clock")) - (before + after) / 2);
     const sudo = s.get("sudo") ?? "";
-    return { os: parseOsRelease(s.get("") ?? ""), uid: Number(s.get("uid")), sudo: /sudo-ok$/.test(sudo), sudoMessage: sudo, clockSkew: Number.isFinite(clockSkew) ? clockSkew : 0 };
+    return { os: parseOsRelease(s.get("") ?? ""), uid: Number(s.get("uid")), sudo: /sudo-ok$/.test(sudo), sudoMessage: sudo, clockSkew: Number.isFinite(clockSkew) ? clockSkew : 0, packages: (s.get("packages") ?? "").split("\n").filter(Boolean) };
   },
   plan(inv, f) {
     if (!isArch(f.os))
@@ -52,6 +56,12 @@ export const preflight: Task<PreflightFacts> = {
       throw new HostError(`the host's clock is ${Math.abs(f.clockSkew)} s ${f.clockSkew > 0 ? "ahead of" : "behind"} this machine's`, {
         where: inv.name,
         fix: "synchronise both clocks (on the host: sudo timedatectl set-ntp true); tokens minted here would be refused there as not yet valid or expired",
+      });
+    const variants = variantPackages(f.packages);
+    if (variants.length)
+      throw new HostError(`${variants.join(", ")} ${variants.length > 1 ? "are variant packages" : "is a variant package"} of the Jitsi stack, which provision does not manage (other paths and unit names, e.g. /etc/jicofo-nightly and jicofo-nightly.service); nothing was changed`, {
+        where: inv.name,
+        fix: `remove ${variants.length > 1 ? "them" : "it"} (sudo pacman -R ${variants.join(" ")}; your settings stay in its .pacsave files) and run again: the bootstrap task installs the regular packages (${variants.map((v) => v.replace(/-(nightly|bin|git)$/, "")).join(", ")})`,
       });
     return { changes: [], reason: `${f.os.PRETTY_NAME ?? "Arch Linux"}, ${inv.ssh.user} has passwordless sudo` };
   },
