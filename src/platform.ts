@@ -33,14 +33,24 @@ export const PATHS = {
 } as const;
 
 /**
- * Variant packages of the Jitsi stack in the AUR (nightly builds, older prebuilt -bin packages). They install
- * under other paths and unit names (e.g. /etc/jicofo-nightly, jicofo-nightly.service,
- * /usr/lib/jitsi-meet-prosody-nightly), which provision does not manage: a host with one is refused before any
- * change, naming it.
+ * Variant packages of the Jitsi stack in the AUR that provision does not manage. The -nightly (and -nightly-bin)
+ * builds neither provide nor conflict with the regular packages: they install beside them under other paths and
+ * unit names (/etc/jicofo-nightly, jicofo-nightly.service, /usr/lib/jitsi-meet-prosody-nightly), so the host
+ * would run two stacks. -git builds and the retired jitsi-meet-stable / jitsi-meet-prosody-plugins use older
+ * layouts (/etc/jitsi/…, /usr/share/jitsi-meet-prosody-plugins). A host with one is refused before any change,
+ * naming it. The -bin packages (jicofo-bin, jitsi-videobridge-bin, jitsi-meet-bin, jitsi-meet-prosody-bin) are
+ * fine: they provide the regular package's name and use its paths and units. Sources: docs/arch.md.
  */
-export const VARIANT_PACKAGE = /^(jicofo|jitsi-videobridge|jitsi-meet|jitsi-meet-prosody|jitsi-meet-web)-(nightly|bin|git)$/;
+export const UNMANAGED_VARIANT = /^(?:(?:jicofo|jitsi-videobridge|jitsi-meet|jitsi-meet-prosody)-(?:nightly|nightly-bin|git)|jitsi-meet-stable|jitsi-meet-prosody-plugins)$/;
 
-/** The variant packages among the installed ones. */
+/** The regular package a variant stands for. */
+export function regularPackage(variant: string): string {
+  if (variant === "jitsi-meet-stable") return "jitsi-meet";
+  if (variant === "jitsi-meet-prosody-plugins") return "jitsi-meet-prosody";
+  return variant.replace(/-(?:nightly-bin|nightly|git)$/, "");
+}
+
+/** The unmanaged variant packages among the installed ones. */
 export function variantPackages(installed: Iterable<string>): string[] {
-  return [...installed].filter((p) => VARIANT_PACKAGE.test(p)).sort();
+  return [...installed].filter((p) => UNMANAGED_VARIANT.test(p)).sort();
 }

@@ -26,14 +26,17 @@ describe("preflight plan", () => {
   it("refuses a host with a variant package of the Jitsi stack, naming it and the regular package", () => {
     const ok = { os: arch, uid: 1000, sudo: true, sudoMessage: "sudo-ok", clockSkew: 0 };
     expect(() => preflight.plan(inv, { ...ok, packages: ["prosody", "jicofo-nightly", "jitsi-meet-prosody-nightly"] })).toThrow(
-      /jicofo-nightly, jitsi-meet-prosody-nightly are variant packages of the Jitsi stack, which provision does not manage/,
+      /jicofo-nightly, jitsi-meet-prosody-nightly are variant packages of the Jitsi stack that provision does not manage/,
     );
     try {
-      preflight.plan(inv, { ...ok, packages: ["jitsi-videobridge-bin"] });
+      preflight.plan(inv, { ...ok, packages: ["jitsi-videobridge-nightly-bin"] });
       expect.unreachable();
     } catch (e) {
-      expect((e as { fix: string }).fix).toMatch(/sudo pacman -R jitsi-videobridge-bin;.*regular packages \(jitsi-videobridge\)/);
+      expect((e as { fix: string }).fix).toMatch(/sudo pacman -R jitsi-videobridge-nightly-bin;.*regular packages \(jitsi-videobridge\)/);
     }
     expect(preflight.plan(inv, { ...ok, packages: ["jicofo", "jitsi-videobridge", "jitsi-meet", "jitsi-meet-prosody", "yay-bin"] }).changes).toEqual([]);
+    // -bin packages provide the regular names and use their paths and units.
+    expect(preflight.plan(inv, { ...ok, packages: ["jicofo-bin", "jitsi-videobridge-bin", "jitsi-meet-bin", "jitsi-meet-prosody-bin"] }).changes).toEqual([]);
+    expect(() => preflight.plan(inv, { ...ok, packages: ["jitsi-meet-prosody-plugins"] })).toThrow(/regular packages \(jitsi-meet-prosody\)|jitsi-meet-prosody-plugins is a variant/);
   });
 });

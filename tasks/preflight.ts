@@ -2,7 +2,7 @@
 import { HostError } from "../src/errors.js";
 import { isArch, parseOsRelease } from "../src/facts/os-release.js";
 import { sections } from "../src/facts/sections.js";
-import { variantPackages } from "../src/platform.js";
+import { regularPackage, variantPackages } from "../src/platform.js";
 import type { Task } from "../src/task.js";
 
 export interface PreflightFacts {
@@ -58,11 +58,13 @@ export const preflight: Task<PreflightFacts> = {
         fix: "synchronise both clocks (on the host: sudo timedatectl set-ntp true); tokens minted here would be refused there as not yet valid or expired",
       });
     const variants = variantPackages(f.packages);
-    if (variants.length)
-      throw new HostError(`${variants.join(", ")} ${variants.length > 1 ? "are variant packages" : "is a variant package"} of the Jitsi stack, which provision does not manage (other paths and unit names, e.g. /etc/jicofo-nightly and jicofo-nightly.service); nothing was changed`, {
+    if (variants.length) {
+      const many = variants.length > 1;
+      throw new HostError(`${variants.join(", ")} ${many ? "are variant packages" : "is a variant package"} of the Jitsi stack that provision does not manage (other paths and unit names, e.g. /etc/jicofo-nightly and jicofo-nightly.service, beside the regular ones); nothing was changed`, {
         where: inv.name,
-        fix: `remove ${variants.length > 1 ? "them" : "it"} (sudo pacman -R ${variants.join(" ")}; your settings stay in its .pacsave files) and run again: the bootstrap task installs the regular packages (${variants.map((v) => v.replace(/-(nightly|bin|git)$/, "")).join(", ")})`,
+        fix: `remove ${many ? "them" : "it"} (sudo pacman -R ${variants.join(" ")}; changed settings stay in .pacsave files) and run again: the bootstrap task installs the regular packages (${[...new Set(variants.map(regularPackage))].join(", ")})`,
       });
+    }
     return { changes: [], reason: `${f.os.PRETTY_NAME ?? "Arch Linux"}, ${inv.ssh.user} has passwordless sudo` };
   },
 };
