@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { HostError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
-import { serviceAccounts } from "../src/facts/service-account.js";
+import { configOwnership, type ConfigOwnership } from "../src/facts/config-ownership.js";
 import { PATHS, UNITS } from "../src/platform.js";
 import { editJicofo, readJicofo } from "../src/render/jicofo.js";
 import type { Task } from "../src/task.js";
@@ -13,8 +13,8 @@ export const FOCUS_PASSWORD_NEW = "focus.password.new";
 
 export interface JicofoFacts {
   file: FileFact | null;
-  /** The group jicofo runs as (its unit's Group=, or its User='s primary group): the file's group; null when unknown. */
-  group: string | null;
+  /** The owner, group and mode the file must have (the package's tmpfiles rule, or root:<jicofo's group> 0640). */
+  ownership: ConfigOwnership;
   /** The focus password the file holds, or a fresh one when it holds none. */
   focusPassword: string;
   generated: boolean;
@@ -25,7 +25,7 @@ export const jicofo: Task<JicofoFacts> = {
   title: "jicofo: JWT authentication and XMPP client",
   async gather({ host, state }) {
     const file = (await readFiles(host, [JICOFO_CONF])).get(JICOFO_CONF) ?? null;
-    const group = (await serviceAccounts(host, [UNITS.jicofo])).get(UNITS.jicofo)?.group ?? null;
+    const ownership = await configOwnership(host, UNITS.jicofo, JICOFO_CONF);
     let existing: string | undefined;
     if (file) {
       try {
@@ -38,21 +38,22 @@ export const jicofo: Task<JicofoFacts> = {
     state.secrets.add(focusPassword);
     state.facts.set(FOCUS_PASSWORD, focusPassword);
     state.facts.set(FOCUS_PASSWORD_NEW, existing === undefined);
-    return { file, group, focusPassword, generated: existing === undefined };
+    return { file, ownership, focusPassword, generated: existing === undefined };
   },
   plan(inv, f) {
     if (!f.file)
       throw new HostError(`${JICOFO_CONF} does not exist`, { where: inv.name, fix: "install jicofo (the bootstrap task does)" });
-    if (!f.group)
+    const { owner, group, mode, why } = f.ownership;
+    if (!group)
       throw new HostError(`cannot tell which group ${UNITS.jicofo}.service runs as (its unit sets no User=/Group= that exists on the host)`, {
         where: inv.name,
         fix: `reinstall jicofo (its package creates the user and the unit), then run again`,
       });
     const content = editJicofo(f.file.content, { domain: inv.jitsi.domain, prosodyAddress: inv.jitsi.prosodyAddress, focusPassword: f.focusPassword });
-    const ok = content === f.file.content && f.file.owner === "root" && f.file.group === f.group && f.file.mode === 0o640;
+    const ok = content === f.file.content && f.file.owner === owner && f.file.group === group && f.file.mode === mode;
     return {
-      changes: ok ? [] : [{ kind: "file", path: JICOFO_CONF, content, previous: f.file.content, owner: "root", group: f.group, mode: 0o640, notify: [UNITS.jicofo] }],
-      reason: `${JICOFO_CONF} has JWT authentication for ${inv.jitsi.domain}`,
+      changes: ok ? [] : [{ kind: "file", path: JICOFO_CONF, content, previous: f.file.content, owner, group, mode, notify: [UNITS.jicofo] }],
+      reason: `${JICOFO_CONF} has JWT authentication for ${inv.jitsi.domain}; ${owner}:${group} ${mode.toString(8).padStart(4, "0")}, ${why}`,
     };
   },
 };

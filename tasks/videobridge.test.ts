@@ -4,6 +4,7 @@ import { HostError } from "../src/errors.js";
 import { FakeHost } from "../src/host/fake.js";
 import type { RunOptions, RunResult } from "../src/host/host.js";
 import type { Inventory } from "../src/inventory-types.js";
+import type { ConfigOwnership } from "../src/facts/config-ownership.js";
 import { editJvb, readJvb } from "../src/render/jvb.js";
 import type { CommandChange, FileChange, RunState, TaskContext } from "../src/task.js";
 import { accounts, type AccountFacts } from "./accounts.js";
@@ -21,15 +22,20 @@ const PACKAGE_CONF = readFileSync(new URL("../test/sandbox/packages/jitsi-videob
 const PW = "FAKE-jvb-password";
 const MANAGED = editJvb(PACKAGE_CONF, { domain: INV.jitsi.domain, prosodyAddress: INV.jitsi.prosodyAddress, password: PW });
 
+/** Ownership without a tmpfiles rule: root, the bridge's group, 0640. */
+function own(group: string | null): ConfigOwnership {
+  return { owner: "root", group, mode: 0o640, why: "readable by jitsi-videobridge's group" };
+}
+
 function facts(over: Partial<VideobridgeFacts> = {}): VideobridgeFacts {
-  return { file: { content: MANAGED, owner: "root", group: "jvb", mode: 0o640 }, group: "jvb", password: PW, generated: false, others: [], ...over };
+  return { file: { content: MANAGED, owner: "root", group: "jvb", mode: 0o640 }, ownership: own("jvb"), password: PW, generated: false, others: [], ...over };
 }
 
 describe("videobridge plan (pure)", () => {
   it("changes nothing when jvb.conf already has our block, owner, group and mode", () => {
     const plan = videobridge.plan(INV, facts());
     expect(plan.changes).toEqual([]);
-    expect(plan.reason).toBe(`${JVB_CONF} logs the bridge in as jvb@auth.meet.example.com`);
+    expect(plan.reason).toBe(`${JVB_CONF} logs the bridge in as jvb@auth.meet.example.com; root:jvb 0640, readable by jitsi-videobridge's group`);
   });
 
   it("writes the package's jvb.conf with the block, root:<jvb's group> 0640, and notifies the bridge", () => {
@@ -41,10 +47,19 @@ describe("videobridge plan (pure)", () => {
     expect(readJvb(c.content)).toMatchObject({ password: PW, username: "jvb", domain: "auth.meet.example.com", hostname: "127.0.0.1" });
   });
 
-  it("uses the group the host gives the jvb user (AUR: jitsi)", () => {
-    const plan = videobridge.plan(INV, facts({ group: "jitsi" }));
+  it("uses the group the bridge runs as (AUR: jitsi)", () => {
+    const plan = videobridge.plan(INV, facts({ ownership: own("jitsi") }));
     expect((plan.changes[0] as FileChange).group).toBe("jitsi");
-    expect(videobridge.plan(INV, facts({ group: "jitsi", file: { content: MANAGED, owner: "root", group: "jitsi", mode: 0o640 } })).changes).toEqual([]);
+    expect(videobridge.plan(INV, facts({ ownership: own("jitsi"), file: { content: MANAGED, owner: "root", group: "jitsi", mode: 0o640 } })).changes).toEqual([]);
+  });
+
+  it("follows the package's tmpfiles rule (AUR: Z /etc/jitsi-videobridge 0600 jvb jitsi), so a reboot changes nothing", () => {
+    const ownership: ConfigOwnership = { owner: "jvb", group: "jitsi", mode: 0o600, why: "as the tmpfiles rule Z … sets it at every boot" };
+    const [c] = videobridge.plan(INV, facts({ ownership })).changes as FileChange[];
+    expect(c).toMatchObject({ owner: "jvb", group: "jitsi", mode: 0o600 });
+    const plan = videobridge.plan(INV, facts({ ownership, file: { content: MANAGED, owner: "jvb", group: "jitsi", mode: 0o600 } }));
+    expect(plan.changes).toEqual([]);
+    expect(plan.reason).toMatch(/jvb:jitsi 0600, as the tmpfiles rule/);
   });
 
   it("fixes ownership or mode alone (the package's tmpfiles make it jvb-owned)", () => {
@@ -69,7 +84,7 @@ describe("videobridge plan (pure)", () => {
     } catch (e) {
       expect((e as HostError).fix).toMatch(/install jitsi-videobridge/);
     }
-    expect(() => videobridge.plan(INV, facts({ group: null }))).toThrow(/no jvb user/);
+    expect(() => videobridge.plan(INV, facts({ ownership: own(null) }))).toThrow(/cannot tell which group jitsi-videobridge\.service runs as/);
   });
 
   it("turns an override after the block into a HostError naming the key, not the value", () => {
@@ -117,13 +132,16 @@ describe("task order", () => {
   });
 });
 
-/** The strict fake, with readFiles' inline script matched by name (its text is private to src/facts/files.ts). */
+/** The strict fake, with the facts' inline scripts matched by name (their text is private to src/facts/). */
 class Fake extends FakeHost {
   override async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-    const a = argv[0] === "sh" && argv[1] === "-c" && argv[3] === "read" ? ["sh", "-c", "<readFiles>", ...argv.slice(3)] : argv;
+    const label = argv[0] === "sh" && argv[1] === "-c" ? argv[3] : undefined;
+    const a = label === "read" ? ["sh", "-c", "<readFiles>", ...argv.slice(3)] : label === "config-ownership" ? ["<config-ownership>", ...argv.slice(-2)] : argv;
     return super.run(a, opts);
   }
 }
+const OWNERSHIP_CALL = { argv: ["<config-ownership>", "jitsi-videobridge", JVB_CONF] };
+const ownershipOutput = (group: string) => `@@jitsi-videobridge\njvb\n${group}\n@@@tmpfiles\n`;
 function fileOutput(path: string, stat: string | null, content = ""): string {
   return `@@file ${path}\n${stat === null ? "absent" : `${stat}\n${Buffer.from(content).toString("base64")}`}\n`;
 }
@@ -138,13 +156,13 @@ describe("videobridge gather (FakeHost)", () => {
     const host = new Fake({
       commands: [
         { ...READ_CALL, result: { stdout: fileOutput(JVB_CONF, "root jitsi 640", MANAGED) } },
-        { argv: ["id", "-gn", "jvb"], result: { stdout: "jitsi\n" } },
+        { ...OWNERSHIP_CALL, result: { stdout: ownershipOutput("jitsi") } },
       ],
     });
     const { ctx: c, state } = ctx(host);
     const f = await videobridge.gather(c);
     host.assertDone();
-    expect(f).toMatchObject({ group: "jitsi", password: PW, generated: false, others: [], file: { owner: "root", group: "jitsi", mode: 0o640, content: MANAGED } });
+    expect(f).toMatchObject({ ownership: { owner: "root", group: "jitsi", mode: 0o640 }, password: PW, generated: false, others: [], file: { owner: "root", group: "jitsi", mode: 0o640, content: MANAGED } });
     expect(state.facts.get(JVB_PASSWORD)).toBe(PW);
     expect(state.facts.get(JVB_PASSWORD_NEW)).toBe(false);
     expect(state.secrets.has(PW)).toBe(true);
@@ -155,7 +173,7 @@ describe("videobridge gather (FakeHost)", () => {
     const host = new Fake({
       commands: [
         { ...READ_CALL, result: { stdout: fileOutput(JVB_CONF, "root root 600", PACKAGE_CONF) } },
-        { argv: ["id", "-gn", "jvb"], result: { stdout: "jvb\n" } },
+        { ...OWNERSHIP_CALL, result: { stdout: ownershipOutput("jvb") } },
       ],
     });
     const { ctx: c, state } = ctx(host);
@@ -174,12 +192,12 @@ describe("videobridge gather (FakeHost)", () => {
     const host = new Fake({
       commands: [
         { ...READ_CALL, result: { stdout: fileOutput(JVB_CONF, null) } },
-        { argv: ["id", "-gn", "jvb"], result: { code: 1, stderr: "id: 'jvb': no such user\n" } },
+        { ...OWNERSHIP_CALL, result: { stdout: "@@jitsi-videobridge\n\n-\n@@@tmpfiles\n" } },
       ],
     });
     const f = await videobridge.gather(ctx(host).ctx);
     host.assertDone();
-    expect(f).toMatchObject({ file: null, group: null, generated: true });
+    expect(f).toMatchObject({ file: null, ownership: { group: null }, generated: true });
     expect(() => videobridge.plan(INV, f)).toThrow(/jvb\.conf does not exist/);
   });
 
@@ -187,7 +205,7 @@ describe("videobridge gather (FakeHost)", () => {
     const host = new Fake({
       commands: [
         { ...READ_CALL, result: { stdout: fileOutput(JVB_CONF, "root jvb 640", 'videobridge { PASSWORD = "s3cr3t-FAKE\n') } },
-        { argv: ["id", "-gn", "jvb"], result: { stdout: "jvb\n" } },
+        { ...OWNERSHIP_CALL, result: { stdout: ownershipOutput("jvb") } },
       ],
     });
     const err = await videobridge.gather(ctx(host).ctx).catch((e: unknown) => e);

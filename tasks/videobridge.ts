@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { HostError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
-import { serviceAccounts } from "../src/facts/service-account.js";
+import { configOwnership, type ConfigOwnership } from "../src/facts/config-ownership.js";
 import { PATHS, UNITS } from "../src/platform.js";
 import { editJvb, JVB_CONNECTION, JVB_USERNAME, readJvb } from "../src/render/jvb.js";
 import type { Task } from "../src/task.js";
@@ -14,8 +14,8 @@ export const JVB_PASSWORD_NEW = "jvb.password.new";
 
 export interface VideobridgeFacts {
   file: FileFact | null;
-  /** The group the bridge runs as (its unit's Group=, or its User='s primary group): the file's group; null when unknown. */
-  group: string | null;
+  /** The owner, group and mode the file must have (the package's tmpfiles rule, or root:<the bridge's group> 0640). */
+  ownership: ConfigOwnership;
   /** The password our connection in jvb.conf holds, or a fresh one when it holds none. */
   password: string;
   generated: boolean;
@@ -28,7 +28,7 @@ export const videobridge: Task<VideobridgeFacts> = {
   title: "jitsi-videobridge: XMPP login and brewery",
   async gather({ host, state }) {
     const file = (await readFiles(host, [JVB_CONF])).get(JVB_CONF) ?? null;
-    const group = (await serviceAccounts(host, [UNITS.videobridge])).get(UNITS.videobridge)?.group ?? null;
+    const ownership = await configOwnership(host, UNITS.videobridge, JVB_CONF);
     let existing: string | undefined;
     let others: string[] = [];
     if (file) {
@@ -44,11 +44,12 @@ export const videobridge: Task<VideobridgeFacts> = {
     state.secrets.add(password);
     state.facts.set(JVB_PASSWORD, password);
     state.facts.set(JVB_PASSWORD_NEW, existing === undefined);
-    return { file, group, password, generated: existing === undefined, others };
+    return { file, ownership, password, generated: existing === undefined, others };
   },
   plan(inv, f) {
     if (!f.file) throw new HostError(`${JVB_CONF} does not exist`, { where: inv.name, fix: "install jitsi-videobridge (the bootstrap task does)" });
-    if (!f.group)
+    const { owner, group, mode, why } = f.ownership;
+    if (!group)
       throw new HostError(`cannot tell which group ${UNITS.videobridge}.service runs as (its unit sets no User=/Group= that exists on the host)`, {
         where: inv.name,
         fix: "reinstall jitsi-videobridge (its package creates the user and the unit), then run again",
@@ -59,11 +60,11 @@ export const videobridge: Task<VideobridgeFacts> = {
     } catch (e) {
       throw new HostError((e as Error).message, { where: inv.name });
     }
-    const ok = content === f.file.content && f.file.owner === "root" && f.file.group === f.group && f.file.mode === 0o640;
+    const ok = content === f.file.content && f.file.owner === owner && f.file.group === group && f.file.mode === mode;
     const also = f.others.length ? `; it also connects as ${f.others.join(", ")} (not ours)` : "";
     return {
-      changes: ok ? [] : [{ kind: "file", path: JVB_CONF, content, previous: f.file.content, owner: "root", group: f.group, mode: 0o640, notify: [UNITS.videobridge] }],
-      reason: `${JVB_CONF} logs the bridge in as ${JVB_USERNAME}@auth.${inv.jitsi.domain}${also}`,
+      changes: ok ? [] : [{ kind: "file", path: JVB_CONF, content, previous: f.file.content, owner, group, mode, notify: [UNITS.videobridge] }],
+      reason: `${JVB_CONF} logs the bridge in as ${JVB_USERNAME}@auth.${inv.jitsi.domain}${also}; ${owner}:${group} ${mode.toString(8).padStart(4, "0")}, ${why}`,
     };
   },
 };
