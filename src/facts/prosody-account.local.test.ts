@@ -1,0 +1,24 @@
+// Account files written by the real prosodyctl (test/setup.sh installs Prosody; root, to chown the data dir to prosody);
+// the pure tests are in prosody-account.test.ts.
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseAccountFile, passwordMatches } from "./prosody-account.js";
+
+describe("prosody account files", () => {
+  it("matches the password real prosodyctl stored, and only that one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "prosody-account-"));
+    chmodSync(dir, 0o755); // prosodyctl drops to the prosody user
+    mkdirSync(join(dir, "data"));
+    execFileSync("chown", ["prosody", join(dir, "data")]);
+    writeFileSync(join(dir, "p.cfg.lua"), `data_path = "${dir}/data"\npidfile = "${dir}/p.pid"\nVirtualHost "auth.example.test"\nauthentication = "internal_hashed"\n`);
+    const pw = "Hostile'\"$pw-0123 ü";
+    execFileSync("prosodyctl", ["--config", join(dir, "p.cfg.lua"), "adduser", "focus@auth.example.test"], { input: `${pw}\n${pw}\n`, stdio: ["pipe", "ignore", "ignore"] });
+    const rec = parseAccountFile(readFileSync(join(dir, "data/auth%2eexample%2etest/accounts/focus.dat"), "utf8"))!;
+    expect(rec).toBeDefined();
+    expect(passwordMatches(pw, rec)).toBe(true);
+    expect(passwordMatches(`${pw}x`, rec)).toBe(false);
+  });
+});
