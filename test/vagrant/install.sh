@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install Debian's vagrant for `vagrant validate` in test/vagrant/validate.test.ts (idempotent).
+# Install Debian's vagrant for `vagrant validate` in test/vagrant/validate.local.test.ts (idempotent).
 # --no-install-recommends is enough for `vagrant validate --ignore-provider`: it skips the
 # libvirt/qemu/virtualbox recommendations (~1.3 GB) and installs ruby + vagrant (~80 MB, 54 packages).
 set -euo pipefail
