@@ -1,17 +1,20 @@
 // Prosody: the per-domain include file we own, and the Include line in prosody.cfg.lua.
+import { configOwnership, type ConfigOwnership } from "../src/facts/config-ownership.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
 import { HostError } from "../src/errors.js";
 import { ensureInclude } from "../src/render/prosody-main.js";
 import { prosodyConfigPath, renderProsodyConfig } from "../src/render/prosody.js";
 import type { Inventory } from "../src/inventory-types.js";
 import type { Change, Task } from "../src/task.js";
-import { PATHS } from "../src/platform.js";
+import { PATHS, UNITS } from "../src/platform.js";
 
 export const PROSODY_MAIN = PATHS.prosodyMain;
 
 export interface ProsodyFacts {
   main: FileFact | null;
   include: FileFact | null;
+  /** Owner, group and mode of the include (it holds the app secret): root:<Prosody's group> 0640 unless a tmpfiles rule says otherwise. */
+  ownership: ConfigOwnership;
 }
 
 /** The include file's content for this inventory. */
@@ -31,8 +34,10 @@ export const prosody: Task<ProsodyFacts> = {
   name: "prosody",
   title: "Prosody: token-authenticated domain, guest domain, conference and focus components",
   async gather({ host, inv }) {
-    const files = await readFiles(host, [PROSODY_MAIN, prosodyConfigPath(inv.jitsi.domain)]);
-    return { main: files.get(PROSODY_MAIN) ?? null, include: files.get(prosodyConfigPath(inv.jitsi.domain)) ?? null };
+    const path = prosodyConfigPath(inv.jitsi.domain);
+    const files = await readFiles(host, [PROSODY_MAIN, path]);
+    const ownership = await configOwnership(host, UNITS.prosody, path);
+    return { main: files.get(PROSODY_MAIN) ?? null, include: files.get(path) ?? null, ownership };
   },
   plan(inv, f) {
     if (!f.main)
@@ -49,8 +54,11 @@ export const prosody: Task<ProsodyFacts> = {
     const path = prosodyConfigPath(inv.jitsi.domain);
     const content = prosodyContent(inv);
     const inc = f.include;
-    if (!inc || inc.content !== content || inc.owner !== "root" || inc.group !== "prosody" || inc.mode !== 0o640)
-      changes.push({ kind: "file", path, content, previous: inc?.content ?? null, owner: "root", group: "prosody", mode: 0o640, notify: ["prosody"] });
+    const { owner, group, mode } = f.ownership;
+    if (!group)
+      throw new HostError(`cannot tell which group ${UNITS.prosody}.service runs as (its unit sets no User=/Group= that exists on the host)`, { where: inv.name, fix: "reinstall prosody (its package creates the user and the unit), then run again" });
+    if (!inc || inc.content !== content || inc.owner !== owner || inc.group !== group || inc.mode !== mode)
+      changes.push({ kind: "file", path, content, previous: inc?.content ?? null, owner, group, mode, notify: [UNITS.prosody] });
     return { changes, reason: `${path} up to date and included` };
   },
 };
