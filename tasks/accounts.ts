@@ -4,6 +4,7 @@ import { parseProsodyAbout } from "../src/facts/prosody-about.js";
 import { parseAccountFile, passwordMatches } from "../src/facts/prosody-account.js";
 import { sections } from "../src/facts/sections.js";
 import type { Inventory } from "../src/inventory-types.js";
+import { UNITS } from "../src/platform.js";
 import type { Change, Task } from "../src/task.js";
 import { FOCUS_PASSWORD, FOCUS_PASSWORD_NEW } from "./jicofo.js";
 import { JVB_PASSWORD, JVB_PASSWORD_NEW } from "./videobridge.js";
@@ -79,7 +80,7 @@ export const accounts: Task<AccountFacts> = {
         argv: ["prosodyctl", f.focus.exists ? "passwd" : "adduser", `focus@${auth}`],
         sudo: true,
         stdin: `${f.focusPassword}\n${f.focusPassword}\n`,
-        notify: ["jicofo"],
+        notify: [UNITS.jicofo],
       });
     }
     if (needs(f.jvb, f.jvbPasswordNew)) {
@@ -91,7 +92,7 @@ export const accounts: Task<AccountFacts> = {
         argv: ["prosodyctl", f.jvb.exists ? "passwd" : "adduser", `jvb@${auth}`],
         sudo: true,
         stdin: `${f.jvbPassword}\n${f.jvbPassword}\n`,
-        notify: ["jitsi-videobridge"],
+        notify: [UNITS.videobridge],
       });
     }
     if (!f.subscribed)
@@ -100,7 +101,7 @@ export const accounts: Task<AccountFacts> = {
         summary: `subscribe focus.${inv.jitsi.domain} to focus@${auth} (client_proxy)`,
         argv: ["prosodyctl", "mod_roster_command", "subscribe", `focus.${inv.jitsi.domain}`, `focus@${auth}`],
         sudo: true,
-        notify: ["prosody"],
+        notify: [UNITS.prosody],
       });
     return { changes, reason: `focus@${auth} and jvb@${auth} registered with the passwords jicofo and the bridge use; focus subscribed` };
   },

@@ -4,7 +4,7 @@ import { readFiles, type FileFact } from "../src/facts/files.js";
 import type { Inventory } from "../src/inventory-types.js";
 import { ensureNginxInclude, nginxSitePath, renderNginxSite } from "../src/render/nginx.js";
 import type { Change, Task } from "../src/task.js";
-import { PATHS } from "../src/platform.js";
+import { PATHS, UNITS } from "../src/platform.js";
 
 export const WEB_ROOT = PATHS.webRoot;
 
@@ -44,11 +44,11 @@ export const nginx: Task<NginxFacts> = {
       throw new HostError((e as Error).message, { where: inv.name });
     }
     if (conf.changed)
-      changes.push({ kind: "file", path: PATHS.nginxConf, content: conf.content, previous: f.conf.content, owner: f.conf.owner, group: f.conf.group, mode: f.conf.mode, notify: ["nginx"] });
+      changes.push({ kind: "file", path: PATHS.nginxConf, content: conf.content, previous: f.conf.content, owner: f.conf.owner, group: f.conf.group, mode: f.conf.mode, notify: [UNITS.nginx] });
     const path = nginxSitePath(inv.jitsi.domain);
     const content = siteContent(inv);
     if (!f.site || f.site.content !== content || f.site.mode !== 0o644 || f.site.owner !== "root")
-      changes.push({ kind: "file", path, content, previous: f.site?.content ?? null, owner: "root", group: "root", mode: 0o644, notify: ["nginx"] });
+      changes.push({ kind: "file", path, content, previous: f.site?.content ?? null, owner: "root", group: "root", mode: 0o644, notify: [UNITS.nginx] });
     return { changes, reason: `${path} up to date and included from ${PATHS.nginxConf}` };
   },
 };

@@ -50,7 +50,7 @@ export const prosody: Task<ProsodyFacts> = {
       throw new HostError((e as Error).message, { where: inv.name });
     }
     if (main.changed)
-      changes.push({ kind: "file", path: PROSODY_MAIN, content: main.content, previous: f.main.content, owner: f.main.owner, group: f.main.group, mode: f.main.mode, notify: ["prosody"] });
+      changes.push({ kind: "file", path: PROSODY_MAIN, content: main.content, previous: f.main.content, owner: f.main.owner, group: f.main.group, mode: f.main.mode, notify: [UNITS.prosody] });
     const path = prosodyConfigPath(inv.jitsi.domain);
     const content = prosodyContent(inv);
     const inc = f.include;
