@@ -1,5 +1,4 @@
 // Bootstrap: from a bare Arch host (base + sudo) to the Jitsi stack installed: yay from the AUR, then the packages.
-import { parsePacmanQ } from "../src/facts/pacman.js";
 import { sections } from "../src/facts/sections.js";
 import { PACKAGES, UNIT_ORDER } from "../src/platform.js";
 import type { Change, Task } from "../src/task.js";
@@ -27,28 +26,30 @@ const JITSI_UNITS = UNIT_ORDER;
 
 export interface BootstrapFacts {
   yay: boolean;
-  installed: Map<string, string>;
+  /** Packages of the stack not installed, nor provided by an installed package (pacman -T: jicofo-bin provides jicofo). */
+  missing: string[];
   enabled: Set<string>;
 }
 
-// One round trip: is yay on PATH, the package list, which units are enabled.
+// One round trip: is yay on PATH, which packages are neither installed nor provided (pacman -T prints them),
+// which units are enabled. Arguments: the packages, "--", the units.
 const GATHER = `command -v yay >/dev/null 2>&1 && echo "@@yay yes" || echo "@@yay no"
-echo "@@pacman"; pacman -Q 2>/dev/null
+echo "@@missing"; for a in "$@"; do shift; [ "$a" = -- ] && break; pacman -T "$a" 2>/dev/null; done
 echo "@@enabled"; for u in "$@"; do [ "$(systemctl is-enabled "$u" 2>/dev/null)" = enabled ] && echo "$u"; done; exit 0`;
 
 export const bootstrap: Task<BootstrapFacts> = {
   name: "bootstrap",
   title: "install yay and the Jitsi stack",
   async gather({ host }) {
-    const r = await host.check(["sh", "-c", GATHER, "bootstrap", ...JITSI_UNITS]);
+    const r = await host.check(["sh", "-c", GATHER, "bootstrap", ...JITSI_PACKAGES, "--", ...JITSI_UNITS]);
     const s = sections(r.stdout);
-    return { yay: s.get("yay") === "yes", installed: parsePacmanQ(s.get("pacman") ?? ""), enabled: new Set((s.get("enabled") ?? "").split("\n").filter(Boolean)) };
+    const unsatisfied = new Set((s.get("missing") ?? "").split("\n").filter(Boolean));
+    return { yay: s.get("yay") === "yes", missing: JITSI_PACKAGES.filter((p) => unsatisfied.has(p)), enabled: new Set((s.get("enabled") ?? "").split("\n").filter(Boolean)) };
   },
   plan(_inv, f) {
     const changes: Change[] = [];
     if (!f.yay) changes.push({ kind: "command", summary: "refresh the keyring, upgrade the system, install yay from the AUR (git clone yay-bin, makepkg -si)", argv: ["sh", "-c", INSTALL_YAY, "install-yay", YAY_AUR_URL] });
-    const missing = JITSI_PACKAGES.filter((p) => !f.installed.has(p));
-    if (missing.length) changes.push({ kind: "packages", names: missing });
+    if (f.missing.length) changes.push({ kind: "packages", names: [...f.missing] });
     const disabled = JITSI_UNITS.filter((u) => !f.enabled.has(u));
     // Enabled, not started here: the restart task starts them once their configuration is written.
     if (disabled.length) changes.push({ kind: "command", summary: `enable ${disabled.join(", ")}`, argv: ["systemctl", "enable", ...disabled], sudo: true, notify: disabled });
