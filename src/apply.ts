@@ -1,6 +1,7 @@
 // Apply a plan's changes on a host: files (with a bounded backup), packages (yay as the login user), commands.
 import type { Host } from "./host/host.js";
 import { HostError } from "./errors.js";
+import { MARK_PENDING, MARK_PENDING_FN, PENDING_RESTARTS } from "./facts/service-freshness.js";
 import { maskSecrets, unifiedDiff } from "./render/diff.js";
 import type { Change, FileChange, RunState } from "./task.js";
 
@@ -8,9 +9,15 @@ import type { Change, FileChange, RunState } from "./task.js";
 export const BACKUP_DIR = "/var/backups/provision";
 export const BACKUPS_KEPT = 5;
 
-// Makes sure the file's directory exists; copies the current file to BACKUP_DIR/<flattened path>.<stamp>
-// and keeps the newest BACKUPS_KEPT. Arguments: $1 file, $2 backup dir, $3 stamp, $4 how many to keep.
+// Records the units that will owe a restart once the file changes (before it changes: see service-freshness.ts);
+// makes sure the file's directory exists; copies the current file to BACKUP_DIR/<flattened path>.<stamp> and
+// keeps the newest BACKUPS_KEPT. Arguments: $1 file, $2 backup dir, $3 stamp, $4 how many to keep, $5 the
+// pending-restarts file, then the units.
 const PREPARE_SCRIPT = `set -e
+${MARK_PENDING_FN}
+f=$1 b=$2 s=$3 k=$4 p=$5; shift 5
+[ $# -eq 0 ] || mark_pending "$p" "$@"
+set -- "$f" "$b" "$s" "$k"
 mkdir -p -- "$(dirname -- "$1")"
 [ -e "$1" ] || exit 0
 umask 077; mkdir -p "$2"
@@ -39,7 +46,7 @@ export function fileDiff(c: FileChange, secrets: Iterable<string>): string {
 export async function applyChange(host: Host, c: Change, state: RunState, stamp: string): Promise<void> {
   switch (c.kind) {
     case "file": {
-      await host.check(["sh", "-c", PREPARE_SCRIPT, "prepare", c.path, BACKUP_DIR, stamp, String(BACKUPS_KEPT)], { sudo: true });
+      await host.check(["sh", "-c", PREPARE_SCRIPT, "prepare", c.path, BACKUP_DIR, stamp, String(BACKUPS_KEPT), PENDING_RESTARTS, ...c.notify], { sudo: true });
       state.written.push({ path: c.path, previous: c.previous, owner: c.owner, group: c.group, mode: c.mode });
       await host.writeFile(c.path, c.content, { owner: c.owner, group: c.group, mode: c.mode });
       for (const u of c.notify) state.notified.add(u);
@@ -57,6 +64,7 @@ export async function applyChange(host: Host, c: Change, state: RunState, stamp:
       return;
     }
     case "command": {
+      if (c.notify?.length) await host.check(["sh", "-c", MARK_PENDING, "mark-pending", PENDING_RESTARTS, ...c.notify], { sudo: true });
       const r = await host.run(c.argv, { sudo: c.sudo, user: c.user, stdin: c.stdin });
       if (r.code !== 0)
         throw new HostError(`${c.summary} failed (exit ${r.code})`, {

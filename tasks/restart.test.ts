@@ -9,7 +9,11 @@ describe("restart", () => {
     expect(restartOrder(["zeta", "prosody"], [])).toEqual(["prosody", "zeta"]);
   });
   it("plans nothing, and says so, when nothing changed", () => {
-    expect(restart.plan(testInventory(), { units: [], prosodyLog: null })).toEqual({ changes: [], reason: "nothing changed, every service running: nothing to restart" });
+    expect(restart.plan(testInventory(), { units: [], prosodyLog: null, why: {} })).toEqual({ changes: [], reason: "nothing changed, every service running: nothing to restart" });
+  });
+  it("says why a unit this run did not change is restarted", () => {
+    const plan = restart.plan(testInventory(), { units: ["prosody", "jicofo"], prosodyLog: null, why: { jicofo: "an earlier run changed its configuration and did not restart it" } });
+    expect(plan.changes.map((c) => (c as { summary: string }).summary)).toEqual(["restart prosody", "restart jicofo (an earlier run changed its configuration and did not restart it)"]);
   });
   it("recognises Prosody's module load errors", () => {
     const log = [

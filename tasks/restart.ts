@@ -2,8 +2,11 @@
 import { rollback, tail } from "../src/apply.js";
 import { HostError } from "../src/errors.js";
 import { prosodyLogging, type ProsodyLogging } from "../src/facts/prosody-logging.js";
-import { unitStates } from "../src/facts/units.js";
+import { CLEAR_PENDING, PENDING_RESTARTS, serviceFreshness } from "../src/facts/service-freshness.js";
 import type { Host } from "../src/host/host.js";
+import type { Inventory } from "../src/inventory-types.js";
+import { prosodyConfigPath } from "../src/render/prosody.js";
+import { nginxSitePath } from "../src/render/nginx.js";
 import { REPORT_KEYS } from "../src/runner.js";
 import { PATHS, UNIT_ORDER, UNITS } from "../src/platform.js";
 import type { Task, TaskContext } from "../src/task.js";
@@ -14,12 +17,17 @@ export function moduleLoadErrors(log: string): string[] {
   return log.split("\n").filter((l) => /Unable to load module|Error initializing module|Failed to load module|module '[^']+' not found|No available SASL mechanisms/i.test(l));
 }
 
-// $1 unit, $2 "journal" to watch the unit's journal (else "-"), $3.. log files to watch. Restart, wait up to 15 s
-// for a verdict, print the state and what the journal and the files got since the restart.
-const RESTART = `unit=$1 journal=$2; shift 2
+/** How long `systemctl restart` may take before it counts as failed (systemd's default start timeout). */
+export const RESTART_TIMEOUT_S = 90;
+
+// $1 unit, $2 "journal" to watch the unit's journal (else "-"), $3 seconds the restart may take, $4.. log files
+// to watch. Restart (a hanging one is cut off and fails), wait up to 15 s for a verdict, print the state and what
+// the journal and the files got since the restart.
+const RESTART = `unit=$1 journal=$2 limit=$3; shift 3
 sizes=""; for f in "$@"; do sizes="$sizes $(stat -c %s -- "$f" 2>/dev/null || echo 0)"; done
 since=$(date +%s)
-out=$(systemctl restart "$unit" 2>&1); rc=$?
+out=$(timeout "$limit" systemctl restart "$unit" 2>&1); rc=$?
+[ $rc -eq 124 ] && out="systemctl restart $unit did not finish within $limit s"
 i=0; while :; do st=$(systemctl is-active "$unit" 2>/dev/null); [ "$st" = active ] || [ "$st" = failed ] || [ $i -ge 30 ] && break; sleep 0.5; i=$((i+1)); done
 { [ $# -gt 0 ] || [ "$journal" = journal ]; } && [ "$st" = active ] && sleep 1
 echo "@@state $st $rc"; printf '%s\\n' "$out"
@@ -41,7 +49,14 @@ function watched(unit: string, prosodyLog: ProsodyLogging | null): string[] {
 }
 
 async function restartUnit(host: Host, unit: string, prosodyLog: ProsodyLogging | null): Promise<Restarted> {
-  const r = await host.run(["sh", "-c", RESTART, "restart", unit, ...watched(unit, prosodyLog)], { sudo: true });
+  const [journal = "-", ...files] = watched(unit, prosodyLog);
+  let r;
+  try {
+    r = await host.run(["sh", "-c", RESTART, "restart", unit, journal, String(RESTART_TIMEOUT_S), ...files], { sudo: true, timeoutMs: (RESTART_TIMEOUT_S + 60) * 1000 });
+  } catch (e) {
+    // A restart that cannot be seen through (the command timed out, the connection broke) is a failed one.
+    return { unit, ok: false, problem: `the restart of ${unit} did not complete`, lines: [(e as Error).message.split("\n")[0] ?? ""] };
+  }
   const m = /^@@state (\S*) (\d+)$/m.exec(r.stdout);
   const state = m?.[1] ?? "unknown";
   const [head = "", ...logParts] = r.stdout.split(/^@@log .*$/m);
@@ -50,6 +65,8 @@ async function restartUnit(host: Host, unit: string, prosodyLog: ProsodyLogging 
     return { unit, ok: false, problem: `${unit} is ${state || "not active"} after the restart`, lines: tail(`${output}\n${r.stderr}`) };
   const errors = moduleLoadErrors(logParts.join("\n"));
   if (errors.length) return { unit, ok: false, problem: `${unit} logged module load errors after the restart`, lines: errors.slice(-10) };
+  // It runs the configuration on disk: it owes no restart any more.
+  await host.check(["sh", "-c", CLEAR_PENDING, "clear-pending", PENDING_RESTARTS, unit], { sudo: true });
   return { unit, ok: true, lines: [] };
 }
 
@@ -78,9 +95,21 @@ async function restoreAndRestart(ctx: TaskContext, units: string[], prosodyLog: 
 }
 
 
-/** Units to restart, in dependency order: notified by a change, or enabled but not running. */
-export function restartOrder(notified: Iterable<string>, stopped: Iterable<string>): string[] {
-  const all = new Set([...notified, ...stopped]);
+/** The files each service reads that provision manages (or edits): a newer one means the service must restart. */
+export function serviceFiles(inv: Inventory): Map<string, string[]> {
+  const d = inv.jitsi.domain;
+  const certs = [d, `auth.${d}`].flatMap((h) => [`${PATHS.certDir}/${h}.crt`, `${PATHS.certDir}/${h}.key`]);
+  return new Map([
+    [UNITS.prosody, [PATHS.prosodyMain, prosodyConfigPath(d), ...certs]],
+    [UNITS.jicofo, [PATHS.jicofoConf]],
+    [UNITS.videobridge, [PATHS.jvbConf]],
+    [UNITS.nginx, [PATHS.nginxConf, nginxSitePath(d), `${PATHS.certDir}/${d}.crt`, `${PATHS.certDir}/${d}.key`]],
+  ]);
+}
+
+/** Units to restart, in dependency order, each once: notified in this run, or owing a restart for another reason. */
+export function restartOrder(notified: Iterable<string>, owed: Iterable<string>): string[] {
+  const all = new Set([...notified, ...owed]);
   return [...UNIT_ORDER.filter((u) => all.has(u)), ...[...all].filter((u) => !UNIT_ORDER.includes(u)).sort()];
 }
 
@@ -89,22 +118,34 @@ export interface RestartFacts {
   units: string[];
   /** Where Prosody's errors go, when Prosody is among the units. */
   prosodyLog: ProsodyLogging | null;
+  /** Why a unit is restarted when this run did not change it. */
+  why: Record<string, string>;
 }
 
 export const restart: Task<RestartFacts> = {
   name: "restart",
   title: "restart what changed",
-  async gather({ host, state }) {
-    // Units that are enabled but not running are started like a restart.
-    const states = await unitStates(host, UNIT_ORDER);
-    const units = restartOrder(state.notified, UNIT_ORDER.filter((u) => states.get(u)?.enabled && !states.get(u)?.active));
+  async gather({ host, inv, state }) {
+    // Besides this run's changes: units enabled but not running (started like a restart), restarts an earlier
+    // run owed and never did, and services running since before one of their files changed.
+    const f = await serviceFreshness(host, UNIT_ORDER, serviceFiles(inv));
+    const stopped = UNIT_ORDER.filter((u) => f.states.get(u)?.enabled && !f.states.get(u)?.active);
+    const owed = UNIT_ORDER.filter((u) => f.states.get(u)?.enabled && (f.pending.has(u) || f.stale.has(u)));
+    const units = restartOrder(state.notified, [...stopped, ...owed]);
+    const why: Record<string, string> = {};
+    for (const u of units) {
+      if (state.notified.has(u)) continue;
+      if (stopped.includes(u)) why[u] = "enabled but not running";
+      else if (f.pending.has(u)) why[u] = "an earlier run changed its configuration and did not restart it";
+      else why[u] = `it runs an older configuration than ${f.stale.get(u)!.join(", ")}`;
+    }
     // Prosody's module-load errors are looked for where its (effective) logging config sends them.
     const prosodyLog = units.includes(UNITS.prosody) ? await prosodyLogging(host, PATHS.prosodyMain) : null;
-    return { units, prosodyLog };
+    return { units, prosodyLog, why };
   },
-  plan(_inv, { units }) {
+  plan(_inv, { units, why }) {
     return {
-      changes: units.map((u) => ({ kind: "command" as const, summary: `restart ${u}`, argv: ["systemctl", "restart", u], sudo: true })),
+      changes: units.map((u) => ({ kind: "command" as const, summary: `restart ${u}${why[u] ? ` (${why[u]})` : ""}`, argv: ["systemctl", "restart", u], sudo: true })),
       reason: "nothing changed, every service running: nothing to restart",
     };
   },
