@@ -30,9 +30,10 @@ echo "@@enabled"; systemctl is-enabled $units 2>/dev/null
 echo "@@active"; systemctl is-active $units 2>/dev/null
 echo "@@pending"; cat -- "$pending" 2>/dev/null
 echo "@@stale"
+last=""
 while [ $# -ge 2 ]; do
   u=$1 f=$2; shift 2
-  st=$(systemctl show -p ActiveEnterTimestamp --timestamp=unix --value "$u" 2>/dev/null); st=\${st#@}
+  if [ "$u" != "$last" ]; then last=$u; st=$(systemctl show -p ActiveEnterTimestamp --timestamp=unix --value "$u" 2>/dev/null); st=\${st#@}; fi
   case $st in ''|*[!0-9]*) continue ;; esac
   m=$(stat -c %Y -- "$f" 2>/dev/null) || continue
   [ "$m" -gt "$st" ] && echo "$u $f"
