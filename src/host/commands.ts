@@ -1,4 +1,5 @@
 // Pure builders for what goes over the wire: the one command line per run, the atomic write script, sudo refusals.
+import { createHash } from "node:crypto";
 import { HostError } from "../errors.js";
 import type { RunOptions, WriteOptions } from "./host.js";
 import { shellJoin } from "./quote.js";
@@ -50,25 +51,80 @@ export function commandLine(argv: readonly string[], opts: Pick<RunOptions, "sud
   return shellJoin(wrapArgv(argv, opts, loginUser));
 }
 
+/** Exit status of the write script when the upload arrived incomplete or altered (nothing was installed). */
+export const WRITE_INCOMPLETE_EXIT = 65;
+
 /**
- * Atomic write, run as root with the content on stdin: umask 077, mktemp in the target's directory,
- * copy stdin, fsync, chown, chmod, `mv -f -T` over the target; any failure removes the temp file.
- * Path, owner, group and mode travel as positional parameters, never spliced into the script.
+ * Atomic write, run as root with writeFileStdin's framing on stdin: a header line `<byte length> <sha256>`, then
+ * the content. umask 077, mktemp in the target's directory, copy the rest of stdin, then check its length and
+ * SHA-256 against the header (end of input is not end of content: a cut-off upload must never be installed),
+ * fsync, chown, chmod, `mv -f -T` over the target. Any failure removes the temp file and leaves the target as it was.
+ * Path, owner, group and mode travel as positional parameters, never spliced into the script; the header travels
+ * on stdin with the content, so nothing derived from a secret file appears in a process argument list.
  */
 export const WRITE_SCRIPT = [
   "set -u",
   "umask 077",
-  'dir=$(dirname -- "$1") || exit 1',
+  "target=$1",
+  `bad() { printf 'provision-write: %s; nothing was installed, %s is untouched\\n' "$1" "$target" >&2; exit ${WRITE_INCOMPLETE_EXIT}; }`,
+  'dir=$(dirname -- "$target") || exit 1',
   'tmp=$(mktemp -- "$dir/.provision-tmp.XXXXXXXXXX") || exit 1',
   "trap 'rm -f -- \"$tmp\"' EXIT",
   "trap 'exit 1' HUP INT TERM PIPE",
+  // `read` takes the header byte by byte from the pipe, so cat gets exactly the content that follows.
+  "len='' sum=''",
+  "IFS=' ' read -r len sum || bad 'the upload ended inside its header line'",
+  "case $len in ''|*[!0-9]*) bad 'the upload has no valid header (length)' ;; esac",
+  "case $sum in *[!0-9a-f]*) bad 'the upload has no valid header (checksum)' ;; esac",
+  "[ ${#sum} -eq 64 ] || bad 'the upload has no valid header (checksum)'",
   'cat >"$tmp" || exit 1',
+  'got=$(wc -c <"$tmp" | tr -d " ") || exit 1',
+  '[ "$got" = "$len" ] || bad "received $got of $len bytes (the upload was cut off or overran)"',
+  'have=$(sha256sum <"$tmp") || exit 1',
+  '[ "${have%% *}" = "$sum" ] || bad "the SHA-256 checksum of the $got bytes received does not match the one sent"',
   'sync -- "$tmp" 2>/dev/null || true',
   'chown -- "$2:$3" "$tmp" || exit 1',
   'chmod -- "$4" "$tmp" || exit 1',
-  'mv -f -T -- "$tmp" "$1" || exit 1',
+  'mv -f -T -- "$tmp" "$target" || exit 1',
   "trap - EXIT",
 ].join("\n");
+
+/** What writeFile sends on stdin: a header line `<byte length> <sha256 hex>`, then the content itself. */
+export function writeFileStdin(content: string): string {
+  const bytes = Buffer.from(content, "utf8");
+  return `${bytes.length} ${createHash("sha256").update(bytes).digest("hex")}\n${content}`;
+}
+
+/**
+ * What the write script concludes from the bytes it received (a mirror of its checks, for the strict fake):
+ * the content to install, or the problem it reports.
+ */
+export function receiveUpload(received: Buffer): { content: string } | { problem: string } {
+  const nl = received.indexOf(0x0a);
+  if (nl < 0) return { problem: "the upload ended inside its header line" };
+  const [len = "", sum = ""] = received.subarray(0, nl).toString("latin1").split(" ");
+  if (!/^[0-9]+$/.test(len)) return { problem: "the upload has no valid header (length)" };
+  if (!/^[0-9a-f]{64}$/.test(sum)) return { problem: "the upload has no valid header (checksum)" };
+  const body = received.subarray(nl + 1);
+  if (String(body.length) !== len) return { problem: `received ${body.length} of ${len} bytes (the upload was cut off or overran)` };
+  if (createHash("sha256").update(body).digest("hex") !== sum) return { problem: `the SHA-256 checksum of the ${body.length} bytes received does not match the one sent` };
+  return { content: body.toString("utf8") };
+}
+
+/** The HostError for a failed write script (exit `code`, its stderr): an incomplete upload says so. */
+export function writeError(path: string, opts: WriteOptions, code: number, stderr: string, where: string): HostError {
+  if (code === WRITE_INCOMPLETE_EXIT) {
+    return new HostError(`the upload of ${path} arrived incomplete or altered, so it was not installed; the old file is untouched`, {
+      where,
+      lines: lastLines(stderr, 5),
+      fix: "check the connection to the host (or what interrupted the run) and run again",
+    });
+  }
+  return new HostError(`cannot write ${path} (owner ${opts.owner}:${opts.group}, mode ${opts.mode.toString(8)}); the old file is untouched`, {
+    where,
+    lines: lastLines(stderr, 10),
+  });
+}
 
 /** argv for writeFile (to be run with sudo): `sh -c SCRIPT sh PATH OWNER GROUP MODE`. */
 export function writeFileArgv(path: string, opts: WriteOptions): string[] {

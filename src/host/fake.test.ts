@@ -77,6 +77,16 @@ describe("FakeHost", () => {
     expect(h.reads).toEqual(["/etc/a", "/etc/missing", "/etc/other", "/etc/shadow", "/etc/missing"]);
   });
 
+  it("refuses an upload cut off on the way as the host's write script does: the old file stays, nothing is recorded", async () => {
+    const old = "app_secret = \"old\"\n";
+    const h = new FakeHost({ name: "h", files: { "/etc/cut": old }, cutUploads: { "/etc/cut": 100 } });
+    const err = (await h.writeFile("/etc/cut", "x".repeat(5000), { owner: "root", group: "root", mode: 0o640 }).catch((e: unknown) => e)) as HostError;
+    expect(err).toBeInstanceOf(HostError);
+    expect(err.format()).toMatch(/^h: the upload of \/etc\/cut arrived incomplete or altered, so it was not installed; the old file is untouched\n  provision-write: received \d+ of 5000 bytes/);
+    expect(await h.readFile("/etc/cut")).toBe(old);
+    expect(h.writes).toEqual([]);
+  });
+
   it("forward throws unless configured", async () => {
     const stream = new PassThrough();
     const h = new FakeHost({ forwards: { "127.0.0.1:5280": () => stream } });

@@ -1,8 +1,7 @@
 // A strict fake Host for task tests: only the commands it was given run; anything else throws and is reported.
 import type { Duplex } from "node:stream";
 import { HostError } from "../errors.js";
-import { commandLine, lastLines } from "./commands.js";
-import { commandLabel } from "./commands.js";
+import { commandLabel, commandLine, lastLines, receiveUpload, WRITE_INCOMPLETE_EXIT, writeError, writeFileStdin } from "./commands.js";
 import type { Host, RunOptions, RunResult, WriteOptions } from "./host.js";
 
 /** One command the test expects, and what it returns. */
@@ -32,6 +31,11 @@ export interface FakeHostOptions {
   unreadable?: string[];
   /** Streams forward() hands out, keyed "address:port"; anything else throws. */
   forwards?: Record<string, () => Duplex>;
+  /**
+   * Uploads cut off on the way (the SSH session killed mid-write): path → how many bytes of the framed upload
+   * (writeFileStdin) reach the host. The host-side checks then refuse it as the real write script does.
+   */
+  cutUploads?: Record<string, number>;
 }
 
 /** A call as the fake saw it. */
@@ -67,7 +71,7 @@ export class FakeHost implements Host {
   readonly name: string;
   /** Every run/check call, in order. */
   readonly calls: RecordedCall[] = [];
-  /** Every writeFile, in order. */
+  /** Every writeFile that installed its file, in order. */
   readonly writes: RecordedWrite[] = [];
   /** Every readFile path, in order. */
   readonly reads: string[] = [];
@@ -78,6 +82,7 @@ export class FakeHost implements Host {
   private readonly files: Map<string, string | null>;
   private readonly unreadable: Set<string>;
   private readonly forwards: Record<string, () => Duplex>;
+  private readonly cutUploads: Record<string, number>;
   private closed = false;
 
   constructor(opts: FakeHostOptions = {}) {
@@ -87,6 +92,7 @@ export class FakeHost implements Host {
     this.files = new Map(Object.entries(opts.files ?? {}));
     this.unreadable = new Set(opts.unreadable ?? []);
     this.forwards = opts.forwards ?? {};
+    this.cutUploads = opts.cutUploads ?? {};
   }
 
   private fail(message: string): never {
@@ -144,12 +150,17 @@ export class FakeHost implements Host {
     return this.files.get(path) ?? null;
   }
 
-  /** Record the write; later reads see the new content. */
+  /** Send the framed upload through the write script's checks; record it, and later reads see it, only when complete. */
   async writeFile(path: string, content: string, opts: WriteOptions): Promise<void> {
     this.alive(`writeFile ${path}`);
     if (!path.startsWith("/")) this.fail(`writeFile with a relative path ${path}`);
-    this.writes.push({ path, content, ...opts });
-    this.files.set(path, content);
+    const framed = Buffer.from(writeFileStdin(content));
+    const cut = this.cutUploads[path];
+    const received = receiveUpload(cut === undefined ? framed : framed.subarray(0, cut));
+    if ("problem" in received)
+      throw writeError(path, opts, WRITE_INCOMPLETE_EXIT, `provision-write: ${received.problem}; nothing was installed, ${path} is untouched\n`, this.name);
+    this.writes.push({ path, content: received.content, ...opts });
+    this.files.set(path, received.content);
   }
 
   /** Hand out a configured stream; anything else throws. */

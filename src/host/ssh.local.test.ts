@@ -191,6 +191,34 @@ describe.skipIf(!isRoot)("ssh host against a real sshd", () => {
       await expect(user.writeFile(join(dir, "nope", "x"), "x", { owner: "root", group: "root", mode: 0o644 })).rejects.toThrow(/cannot write/);
     });
 
+    // Issue 9 (1): the host's sshd session killed while a file larger than one SSH window is in flight used to
+    // install the part that had arrived.
+    it("writeFile never installs an upload cut off by a killed SSH session", async () => {
+      const dir = join(sshd.dir, "write-cut");
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      const target = join(dir, "config.js");
+      writeFileSync(target, "old\n", { mode: 0o644 });
+      const cutter = await connectSsh("cut-host", settings(SUDO_USER));
+      // The sshd process serving this connection: the nearest sshd ancestor of the command.
+      const session = (await cutter.check(["sh", "-c", 'p=$$; while [ "$p" -gt 1 ]; do case $(cat /proc/$p/comm) in sshd*) echo "$p"; exit;; esac; p=$(sed -n "s/^PPid:[[:space:]]*//p" /proc/$p/status); done'])).stdout.trim();
+      expect(session).toMatch(/^\d+$/);
+      const write = cutter.writeFile(target, "x".repeat(40 << 20), { owner: "root", group: "root", mode: 0o644 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      // Cut only once the upload is under way (its temp file exists).
+      for (let i = 0; i < 200 && !readdirSync(dir).some((f) => f.startsWith(".provision-tmp")); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(readdirSync(dir).some((f) => f.startsWith(".provision-tmp"))).toBe(true);
+      execFileSync("kill", ["-KILL", session]);
+      const e = await write;
+      expect(e).toBeInstanceOf(HostError);
+      await cutter.close();
+      // The script on the host sees the end of its input (or a hangup), refuses the short content, removes its temp file.
+      for (let i = 0; i < 100 && readdirSync(dir).length > 1; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(readFileSync(target, "utf8")).toBe("old\n");
+      expect(readdirSync(dir)).toEqual(["config.js"]);
+    });
+
     it("a command that outlives its timeout is stopped with a HostError naming it", async () => {
       for (const sudo of [false, true]) {
         const marker = String(900 + Math.floor(Math.random() * 99));

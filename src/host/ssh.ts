@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import { NodeSSH } from "node-ssh";
 import { HostError, UsageError } from "../errors.js";
 import type { Inventory } from "../inventory-types.js";
-import { commandLine, lastLines, sudoRefusal, TIMEOUT_EXIT_CODES, writeFileArgv } from "./commands.js";
+import { commandLine, lastLines, sudoRefusal, TIMEOUT_EXIT_CODES, writeError, writeFileArgv, writeFileStdin } from "./commands.js";
 import { commandLabel } from "./commands.js";
 import type { Host, RunOptions, RunResult, WriteOptions } from "./host.js";
 import { connectError, hostKeyError } from "./ssh-errors.js";
@@ -315,15 +315,13 @@ class SshHost implements Host {
     });
   }
 
-  /** Write a file atomically as root; the content travels on stdin, never in argv. */
+  /**
+   * Write a file atomically as root; the content travels on stdin (never in argv) after a header with its length
+   * and SHA-256, which the host checks before installing it: a cut-off upload is never installed.
+   */
   async writeFile(path: string, content: string, opts: WriteOptions): Promise<void> {
-    const r = await this.run(writeFileArgv(path, opts), { sudo: true, stdin: content });
-    if (r.code !== 0) {
-      throw new HostError(`cannot write ${path} (owner ${opts.owner}:${opts.group}, mode ${opts.mode.toString(8)}); the old file is untouched`, {
-        where: this.name,
-        lines: lastLines(r.stderr, 10),
-      });
-    }
+    const r = await this.run(writeFileArgv(path, opts), { sudo: true, stdin: writeFileStdin(content) });
+    if (r.code !== 0) throw writeError(path, opts, r.code, r.stderr, this.name);
   }
 
   /** A TCP stream from the host to address:port over a direct-tcpip channel. */

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { applyChange } from "./apply.js";
+import { HostError } from "./errors.js";
+import { FakeHost } from "./host/fake.js";
+import type { FileChange, RunState } from "./task.js";
+
+const PATH = "/etc/webapps/jitsi-meet/config.js";
+const OLD = "var config = { hosts: { domain: 'old' } };\n";
+const NEW = `var config = { hosts: { domain: 'new' } };\n${"// padding\n".repeat(600_000)}`;
+
+function state(): RunState {
+  return { notified: new Set(), written: [], secrets: new Set(), facts: new Map() };
+}
+
+/** The fake, with the backup step matched by its label (its script and arguments are apply.ts's business). */
+function fake(cut?: number): FakeHost {
+  const h = new FakeHost({
+    name: "h",
+    files: { [PATH]: OLD },
+    cutUploads: cut === undefined ? {} : { [PATH]: cut },
+    commands: [{ argv: ["<prepare>", PATH], sudo: true }],
+  });
+  const run = h.run.bind(h);
+  h.run = (argv, opts) => run(argv[0] === "sh" && argv[3] === "prepare" ? ["<prepare>", argv[4]!] : argv, opts);
+  return h;
+}
+
+describe("applyChange: files", () => {
+  const change: FileChange = { kind: "file", path: PATH, content: NEW, previous: OLD, owner: "root", group: "root", mode: 0o644, notify: ["nginx"] };
+
+  it("installs a complete upload and notifies its units", async () => {
+    const h = fake();
+    const s = state();
+    await applyChange(h, change, s, "stamp");
+    h.assertDone();
+    expect(await h.readFile(PATH)).toBe(NEW);
+    expect([...s.notified]).toEqual(["nginx"]);
+  });
+
+  // Issue 9 (1): a 6 MB config.js cut to 294,912 bytes used to be installed.
+  it("never installs an upload cut off mid-way: the old file stays and the error says why", async () => {
+    const h = fake(294_912);
+    const s = state();
+    const err = await applyChange(h, change, s, "stamp").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostError);
+    expect((err as HostError).message).toBe(`the upload of ${PATH} arrived incomplete or altered, so it was not installed; the old file is untouched`);
+    expect((err as HostError).lines.join("\n")).toMatch(/received 294\d{3} of \d+ bytes/);
+    expect(await h.readFile(PATH)).toBe(OLD);
+    expect(h.writes).toEqual([]);
+    expect(s.notified.size).toBe(0);
+  });
+});
