@@ -69,7 +69,9 @@ export const accounts: Task<AccountFacts> = {
     const changes: Change[] = [];
     // An account is (re)set when it is missing, when its stored key does not match the configured password
     // (e.g. a run stopped between writing jicofo.conf and here), or, when the storage format is unknown, when
-    // the password was generated in this run. Passwords go through stdin ("Enter new password" / "Retype"), never argv.
+    // the password was generated in this run. `prosodyctl register USER HOST` creates or resets the account offline
+    // (Prosody 13's adduser/passwd go through the admin shell of a running Prosody, which a first run has not
+    // started yet). Passwords go through stdin ("Enter new password" / "Retype"), never argv.
     const needs = (a: AccountState, fresh: boolean) => !a.exists || a.matches === false || (a.matches === undefined && fresh);
     if (needs(f.focus, f.focusPasswordNew)) {
       if (!f.focusPassword)
@@ -77,7 +79,7 @@ export const accounts: Task<AccountFacts> = {
       changes.push({
         kind: "command",
         summary: f.focus.exists ? `set the password of focus@${auth} to jicofo's` : `register focus@${auth}`,
-        argv: ["prosodyctl", f.focus.exists ? "passwd" : "adduser", `focus@${auth}`],
+        argv: ["prosodyctl", "register", "focus", auth],
         sudo: true,
         stdin: `${f.focusPassword}\n${f.focusPassword}\n`,
         notify: [UNITS.jicofo],
@@ -89,7 +91,7 @@ export const accounts: Task<AccountFacts> = {
       changes.push({
         kind: "command",
         summary: f.jvb.exists ? `set the password of jvb@${auth} to the bridge's` : `register jvb@${auth}`,
-        argv: ["prosodyctl", f.jvb.exists ? "passwd" : "adduser", `jvb@${auth}`],
+        argv: ["prosodyctl", "register", "jvb", auth],
         sudo: true,
         stdin: `${f.jvbPassword}\n${f.jvbPassword}\n`,
         notify: [UNITS.videobridge],

@@ -102,7 +102,7 @@ describe("accounts plan: jvb (pure)", () => {
   it("registers jvb with the bridge's password through stdin when the account is missing", () => {
     for (const jvbPasswordNew of [false, true]) {
       expect(jvbChanges({ jvb: { exists: false }, jvbPasswordNew })).toEqual([
-        { kind: "command", summary: "register jvb@auth.meet.example.com", argv: ["prosodyctl", "adduser", "jvb@auth.meet.example.com"], sudo: true, stdin: `${PW}\n${PW}\n`, notify: ["jitsi-videobridge"] },
+        { kind: "command", summary: "register jvb@auth.meet.example.com", argv: ["prosodyctl", "register", "jvb", "auth.meet.example.com"], sudo: true, stdin: `${PW}\n${PW}\n`, notify: ["jitsi-videobridge"] },
       ]);
     }
   });
@@ -111,7 +111,7 @@ describe("accounts plan: jvb (pure)", () => {
     expect(jvbChanges({ jvb: { exists: true, matches: false } })).toHaveLength(1);
     expect(jvbChanges({ jvb: { exists: true, matches: true }, jvbPasswordNew: true })).toEqual([]);
     const [c] = jvbChanges({ jvbPasswordNew: true });
-    expect(c).toMatchObject({ summary: "set the password of jvb@auth.meet.example.com to the bridge's", argv: ["prosodyctl", "passwd", "jvb@auth.meet.example.com"], stdin: `${PW}\n${PW}\n` });
+    expect(c).toMatchObject({ summary: "set the password of jvb@auth.meet.example.com to the bridge's", argv: ["prosodyctl", "register", "jvb", "auth.meet.example.com"], stdin: `${PW}\n${PW}\n` });
     expect(c!.argv.join(" ")).not.toContain(PW);
   });
 

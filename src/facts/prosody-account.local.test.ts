@@ -15,7 +15,7 @@ describe("prosody account files", () => {
     execFileSync("chown", ["prosody", join(dir, "data")]);
     writeFileSync(join(dir, "p.cfg.lua"), `data_path = "${dir}/data"\npidfile = "${dir}/p.pid"\nVirtualHost "auth.example.test"\nauthentication = "internal_hashed"\n`);
     const pw = "Hostile'\"$pw-0123 ü";
-    execFileSync("prosodyctl", ["--config", join(dir, "p.cfg.lua"), "adduser", "focus@auth.example.test"], { input: `${pw}\n${pw}\n`, stdio: ["pipe", "ignore", "ignore"] });
+    execFileSync("prosodyctl", ["--config", join(dir, "p.cfg.lua"), "register", "focus", "auth.example.test"], { input: `${pw}\n${pw}\n`, stdio: ["pipe", "ignore", "ignore"] });
     const rec = parseAccountFile(readFileSync(join(dir, "data/auth%2eexample%2etest/accounts/focus.dat"), "utf8"))!;
     expect(rec).toBeDefined();
     expect(passwordMatches(pw, rec)).toBe(true);

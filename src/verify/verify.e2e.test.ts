@@ -57,7 +57,7 @@ async function configureByHand(): Promise<void> {
   const configJs = editConfigJs(await root(`cat ${PATHS.configJs}`), { domain: d, guestDomain: inv.jitsi.guestDomain });
   await root(`cat > ${PATHS.configJs}`, configJs);
   await restartProsody();
-  await root(`read -r pw; printf '%s\\n%s\\n' "$pw" "$pw" | prosodyctl adduser focus@auth.${d} >/dev/null`, focusPassword + "\n");
+  await root(`read -r pw; printf '%s\\n%s\\n' "$pw" "$pw" | prosodyctl register focus auth.${d} >/dev/null`, focusPassword + "\n");
   await root(`prosodyctl mod_roster_command subscribe focus.${d} focus@auth.${d} >/dev/null`);
   await restartJicofo();
 }

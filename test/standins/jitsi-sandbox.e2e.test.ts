@@ -39,7 +39,7 @@ beforeAll(async () => {
   await run(`cat > /etc/prosody/conf.d/${domain}.cfg.lua`,
     confD(domain, appId, secret, "/etc/prosody/certs").replace(/plugin_paths = \{[^}]*\}/, 'plugin_paths = { "/usr/lib/jitsi-meet-prosody" }'));
   await run(`prosodyctl --config /etc/prosody/prosody.cfg.lua check config >/dev/null || prosodyctl check config`);
-  await run(`prosodyctl adduser focus@auth.${domain}`, `${focusPw}\n${focusPw}\n`);
+  await run(`prosodyctl register focus auth.${domain}`, `${focusPw}\n${focusPw}\n`);
   await run(`prosodyctl mod_roster_command subscribe focus.${domain} focus@auth.${domain}`);
   await run(`cat >> /etc/jicofo/jicofo.conf`, `
 jicofo.authentication { enabled = true, type = JWT, login-url = "${domain}" }

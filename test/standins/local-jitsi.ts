@@ -119,7 +119,7 @@ Include "${dir}/conf.d/*.cfg.lua"
       env, input, stdio: ["pipe", "pipe", "pipe"],
     });
   // the password goes through stdin, never argv (prosodyctl register would take it as an argument)
-  asProsody(["adduser", `focus@auth.${domain}`], `${focusPw}\n${focusPw}\n`);
+  asProsody(["register", "focus", `auth.${domain}`], `${focusPw}\n${focusPw}\n`);
   asProsody(["mod_roster_command", "subscribe", `focus.${domain}`, `focus@auth.${domain}`]);
 
   const prosody: ChildProcess = spawn("setpriv", ["--reuid=prosody", "--regid=prosody", "--init-groups", "prosody", "--config", cfg, "-F"], {
