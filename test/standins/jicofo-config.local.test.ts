@@ -9,7 +9,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const JICOFO_DIR = join(here, "../sandbox/packages/jicofo/files/usr/lib/jicofo");
-const SHIPPED_CONF = join(here, "../sandbox/packages/jicofo/files/etc/jicofo/jicofo.conf");
+// A jicofo.conf with an XMPP client and a focus password, as Debian's postinst writes it (the AUR's shipped file is
+// an empty `jicofo { }`: provision's managed block adds the client).
+const SHIPPED_CONF = join(here, "../../src/render/__fixtures__/jicofo.conf.postinst");
 
 let dir: string;
 let loadConfig: (file: string) => Settings;
@@ -36,7 +38,7 @@ function conf(name: string, text: string): string {
   return file;
 }
 
-const shipped = () => readFileSync(SHIPPED_CONF, "utf8").replace("@FOCUS_PASSWORD@", "pkgpw");
+const shipped = () => readFileSync(SHIPPED_CONF, "utf8").replace("pkg-FAKE-focus-pw", "pkgpw");
 const managed = `
 # BEGIN provision managed block
 jicofo.authentication { enabled = true, type = JWT, login-url = "a.sandbox.test" }
@@ -52,15 +54,15 @@ describe("jicofo stand-in configuration", () => {
       hostname: "127.0.0.7",
       port: 5222,
       domain: "auth.a.sandbox.test",
-      xmppDomain: "jitsi-meet.example.com", // kept from the shipped file
-      clientProxy: "focus.jitsi-meet.example.com",
+      xmppDomain: "meet.example.com", // kept from the shipped file
+      clientProxy: "focus.meet.example.com",
       username: "focus",
       password: 'pw "quoted" #not-a-comment',
       disableCertificateVerification: true,
     });
     expect(s.auth).toEqual({ type: "JWT", loginDomain: "a.sandbox.test" });
     expect(s.conference.initialTimeoutMs).toBe(3000);
-    expect(s.breweryJid).toBe("JvbBrewery@internal.auth.jitsi-meet.example.com");
+    expect(s.breweryJid).toBe("JvbBrewery@internal.auth.meet.example.com");
   });
 
   it("treats enabled=false as no authentication", () => {
