@@ -2,6 +2,9 @@
 -- Prosody `module`, runs the calls given as JSON on stdin, prints JSON results.
 -- Input: { "plugins": DIR, "options": {...}, "rooms": ["r@conference.x"], "admins": [...],
 --          "calls": [ {"op":"verify","token":T} | {"op":"room","session":{...},"room":JID} ] }
+-- Prosody 13's libraries require each other as "prosody.util.x"; its loader (as prosody itself installs it)
+-- resolves that prefix. Prosody 0.12 has no loader and uses plain names.
+pcall(require, "loader");
 local cjson = require "cjson";
 local input = cjson.decode(io.read("a"));
 local plugins = input.plugins;
