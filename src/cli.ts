@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { TASKS } from "../tasks/index.js";
 import { EXIT, ProvisionError, UsageError } from "./errors.js";
 import { connectSsh } from "./host/ssh.js";
-import { releaseAllLocks } from "./lock.js";
+import { handleInterrupts } from "./interrupt.js";
 import { errorText, runHosts } from "./runner.js";
 import { commandToken, commandVerify } from "./commands.js";
 import { finish, loadAll } from "./hosts.js";
@@ -18,8 +18,14 @@ const positiveInt = (what: string) => (v: string) => {
   return n;
 };
 
+/** What a run shares with the process around it. */
+export interface MainOptions {
+  /** Aborted on Ctrl-C / SIGTERM: the run stops at its next step. */
+  signal?: AbortSignal;
+}
+
 /** Build the commander program (exported for tests of --help). */
-export function program(): Command {
+export function program(mainOpts: MainOptions = {}): Command {
   const p = new Command("provision")
     .description("Configure an Arch Linux host as a Jitsi Meet server where only JWT holders open rooms, and prove it.")
     .enablePositionalOptions()
@@ -38,7 +44,7 @@ export function program(): Command {
     .showHelpAfterError("(run provision --help for usage)")
     .exitOverride()
     .action(async (o) => {
-      process.exitCode = await commandRun(o);
+      process.exitCode = await commandRun(o, mainOpts.signal);
     });
 
   p.command("token")
@@ -100,7 +106,7 @@ function checkTaskNames(names: string[] | undefined, flag: string): void {
     });
 }
 
-async function commandRun(o: RunFlags): Promise<number> {
+async function commandRun(o: RunFlags, signal?: AbortSignal): Promise<number> {
   const invs = loadAll(o.host, o.inventory);
   checkTaskNames(o.only, "--only");
   checkTaskNames(o.skip, "--skip");
@@ -112,15 +118,16 @@ async function commandRun(o: RunFlags): Promise<number> {
     skip,
     parallel: o.parallel,
     lockTimeoutMs: o.lockTimeout * 1000,
+    signal,
   });
   return finish(reports, Boolean(o.check), o.report);
 }
 
 /** Run the CLI with argv; resolves to the exit code (never calls process.exit itself). */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
   process.exitCode = 0;
   try {
-    await program().parseAsync(argv);
+    await program(opts).parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -135,10 +142,12 @@ export async function main(argv: string[]): Promise<number> {
 
 const isMain = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  process.on("SIGINT", () => {
-    process.stderr.write("\nprovision: interrupted; releasing host locks\n");
-    // Give the lock release a moment over the still-open connections, then stop.
-    void Promise.race([releaseAllLocks(), new Promise((r) => setTimeout(r, 3000))]).then(() => process.exit(130));
+  // Ctrl-C / SIGTERM: the run stops, every host lock is released (bounded time), and the exit code is 130 / 143.
+  const controller = new AbortController();
+  const running = main(process.argv, { signal: controller.signal });
+  handleInterrupts({ controller, settled: running, exit: (code) => process.exit(code), write: (t) => process.stderr.write(t) });
+  running.then((code) => {
+    // Once interrupted, the interrupt handler exits (after releasing what is still locked).
+    if (!controller.signal.aborted) process.exit(code);
   });
-  main(process.argv).then((code) => process.exit(code));
 }

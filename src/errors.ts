@@ -1,7 +1,7 @@
 // One error format: what failed, where, the useful lines, the fix. Only src/cli.ts maps these to exit codes.
 
-/** Exit codes, documented in the README. */
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERNAL: 70 } as const;
+/** Exit codes, documented in the README (128 + the signal's number for the two that stop a run). */
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERNAL: 70, INTERRUPTED: 130, TERMINATED: 143 } as const;
 
 export interface ErrorDetail {
   /** Where it happened: a host name, a file, a task. */
@@ -42,3 +42,12 @@ export class UsageError extends ProvisionError {
 
 /** Something on a host went wrong (connection, command, validation): exit 1 for that host. */
 export class HostError extends ProvisionError {}
+
+/** The run was stopped by SIGINT (Ctrl-C) or SIGTERM: exit 130 or 143, after the host locks are released. */
+export class InterruptedError extends ProvisionError {
+  override readonly exitCode: number;
+  constructor(readonly signal: "SIGINT" | "SIGTERM") {
+    super(`interrupted (${signal})`);
+    this.exitCode = signal === "SIGINT" ? EXIT.INTERRUPTED : EXIT.TERMINATED;
+  }
+}

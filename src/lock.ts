@@ -17,13 +17,18 @@ export interface HeldLock {
 
 const held = new Set<HeldLock>();
 
-/** Release every lock this process holds (Ctrl-C): a stopped run must not leave hosts locked. */
-export async function releaseAllLocks(): Promise<void> {
-  await Promise.all([...held].map((l) => l.release().catch(() => undefined)));
+/** Release every lock this process holds (Ctrl-C), best effort, within timeoutMs: a stopped run must not leave hosts locked. */
+export async function releaseAllLocks(timeoutMs = 5000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all([...held].map((l) => l.release().catch(() => undefined))),
+    new Promise((r) => (timer = setTimeout(r, timeoutMs))),
+  ]);
+  clearTimeout(timer);
 }
 
-/** Take the host's lock, waiting up to timeoutMs for another run to finish. */
-export async function acquireLock(host: Host, timeoutMs: number, pollMs = 1000): Promise<HeldLock> {
+/** Take the host's lock, waiting up to timeoutMs for another run to finish (or until `signal` aborts). */
+export async function acquireLock(host: Host, timeoutMs: number, pollMs = 1000, signal?: AbortSignal): Promise<HeldLock> {
   const holder = `${userInfo().username}@${hostname()} pid ${process.pid} since ${new Date().toISOString()}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -48,6 +53,16 @@ export async function acquireLock(host: Host, timeoutMs: number, pollMs = 1000):
         where: host.name,
         fix: `wait for that run to finish (or raise --lock-timeout); if no run is active, remove the stale lock: ssh ${host.name} sudo rm -r ${LOCK_DIR}`,
       });
-    await new Promise((res) => setTimeout(res, pollMs));
+    signal?.throwIfAborted();
+    await new Promise<void>((res) => {
+      const t = setTimeout(done, pollMs);
+      function done() {
+        clearTimeout(t);
+        signal?.removeEventListener("abort", done);
+        res();
+      }
+      signal?.addEventListener("abort", done, { once: true });
+    });
+    signal?.throwIfAborted();
   }
 }

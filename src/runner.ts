@@ -1,7 +1,7 @@
 // Run the ordered tasks on each host through listr2: connect once, lock, gather → plan → apply, report.
 import { Listr, type ListrTaskWrapper, type ListrDefaultRenderer, type ListrSimpleRenderer } from "listr2";
 import { applyChange, describeChange, fileDiff } from "./apply.js";
-import { ProvisionError } from "./errors.js";
+import { InterruptedError, ProvisionError } from "./errors.js";
 import type { Host } from "./host/host.js";
 import type { Inventory } from "./inventory-types.js";
 import { acquireLock } from "./lock.js";
@@ -42,6 +42,11 @@ export interface RunOptions {
   renderer?: "default" | "simple" | "silent";
   /** Seed facts for the tasks (e.g. verify.public). */
   facts?: Record<string, unknown>;
+  /**
+   * Aborted on Ctrl-C / SIGTERM (src/interrupt.ts): each host stops before its next step (a step in flight runs to
+   * its end or its timeout), releases its lock and closes its connection; its report says it was interrupted.
+   */
+  signal?: AbortSignal;
 }
 
 export type Connector = (inv: Inventory) => Promise<Host>;
@@ -67,6 +72,8 @@ export async function runHosts(invs: Inventory[], tasks: Task[], connect: Connec
       renderer,
       fallbackRenderer: "simple",
       rendererOptions: { collapseSubtasks: false },
+      // listr2's own SIGINT handler exits 127 at once, before any lock is released: src/interrupt.ts handles signals.
+      registerSignalListeners: false,
     } as never,
   );
   await list.run().catch(() => undefined);
@@ -86,10 +93,16 @@ async function runOneHost(
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
   let host: Host | undefined;
   let lock: { release(): Promise<void> } | undefined;
+  // Between steps: stop here when the run was interrupted.
+  const stopIfInterrupted = () => {
+    if (opts.signal?.aborted) throw opts.signal.reason instanceof InterruptedError ? opts.signal.reason : new InterruptedError("SIGINT");
+  };
   try {
+    stopIfInterrupted();
     hostTask.output = "connecting";
-    host = await connect(inv);
-    lock = await acquireLock(host, opts.lockTimeoutMs);
+    host = await untilInterrupted(connect(inv), opts.signal, (late) => void late.close().catch(() => undefined));
+    stopIfInterrupted();
+    lock = await acquireLock(host, opts.lockTimeoutMs, undefined, opts.signal);
     const ctx: TaskContext = {
       host,
       inv,
@@ -100,6 +113,7 @@ async function runOneHost(
       },
     };
     for (const task of tasks) {
+      stopIfInterrupted();
       if (!selected(task.name, opts)) {
         report.tasks.push({ name: task.name, status: "skipped", detail: "not selected (--only/--skip)", changes: [] });
         continue;
@@ -121,6 +135,7 @@ async function runOneHost(
           if (task.apply) await task.apply(ctx, plan, facts);
           else
             for (const c of plan.changes) {
+              stopIfInterrupted();
               // Long steps (AUR builds) show that they are alive: the step and its elapsed time.
               const started = Date.now();
               const show = () => ctx.log(`${task.name}: ${describeChange(c)}… ${Math.round((Date.now() - started) / 1000)} s`);
@@ -136,6 +151,7 @@ async function runOneHost(
         }
         hostTask.output = `${task.name}: ${report.tasks.at(-1)!.status} (${Date.now() - t0} ms)`;
       } catch (e) {
+        if (e instanceof InterruptedError) throw e;
         const msg = maskSecrets(errorText(e), state.secrets);
         // With --check, earlier tasks' changes were only planned: a task that needs them (e.g. a config file of a
         // package the bootstrap would install) cannot be planned yet. That is not a failure of the host.
@@ -150,6 +166,13 @@ async function runOneHost(
     }
   } catch (e) {
     report.ok = false;
+    if (e instanceof InterruptedError || opts.signal?.aborted) {
+      // A step cut short by the interruption (an aborted lock wait, a dropped command) is reported as the interruption.
+      const stop = e instanceof InterruptedError ? e : opts.signal!.reason instanceof InterruptedError ? opts.signal!.reason : new InterruptedError("SIGINT");
+      const last = report.tasks.filter((t) => !(t.status === "skipped" && t.detail.startsWith("not selected"))).at(-1);
+      report.error = `${stop.message}: stopped ${last ? `after the ${last.name} task (${last.status})` : "before the first task"}`;
+      throw new Error(report.error);
+    }
     report.error = maskSecrets(e instanceof TaskFailed ? e.message : errorText(e), state.secrets);
     if (!(e instanceof TaskFailed)) report.tasks.push({ name: "connect", status: "failed", detail: report.error, changes: [] });
     throw new Error(report.error);
@@ -164,6 +187,31 @@ async function runOneHost(
 }
 
 class TaskFailed extends Error {}
+
+/** `p`, or an InterruptedError as soon as `signal` aborts (a connection that opens later is handed to `late`). */
+function untilInterrupted<T>(p: Promise<T>, signal: AbortSignal | undefined, late: (value: T) => void): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    let stopped = false;
+    const onAbort = () => {
+      stopped = true;
+      reject(signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError("SIGINT"));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        if (stopped) late(v);
+        else resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
 
 function selected(name: string, opts: RunOptions): boolean {
   if (opts.only && opts.only.length > 0 && !opts.only.includes(name)) return false;
@@ -186,6 +234,8 @@ export function formatSummary(reports: HostReport[], check: boolean): string {
     out.push(
       `${r.host}: ${head} — ${count("changed")} ${check ? "would change" : "changed"}, ${count("unchanged")} unchanged, ${count("skipped")} skipped, ${count("failed")} failed; ${r.restarts.length ? `restarted ${r.restarts.join(", ")}` : "no restarts"}`,
     );
+    // A host stopped outside any task (interrupted) says why on its own line.
+    if (!r.ok && r.error && !r.tasks.some((t) => t.status === "failed")) out.push(`  ${r.error}`);
     for (const t of r.tasks) {
       if (t.status === "skipped" && t.detail.startsWith("not selected")) continue;
       const detail = t.detail.split("\n");
