@@ -24,11 +24,11 @@ function lockedHost(name: string): FakeHost {
     ordered: false,
     commands: [
       { argv: ["<lock>"], sudo: true },
-      { argv: ["rm", "-rf", "--", LOCK_DIR], sudo: true },
+      { argv: ["<unlock>", LOCK_DIR], sudo: true },
     ],
   });
   const run = h.run.bind(h);
-  h.run = (argv, opts) => run(argv[0] === "sh" && argv[3] === "lock" ? ["<lock>"] : argv, opts);
+  h.run = (argv, opts) => run(argv[0] === "sh" && argv[3] === "lock" ? ["<lock>"] : argv[0] === "sh" && argv[3] === "unlock" ? ["<unlock>", argv[4]!] : argv, opts);
   return h;
 }
 
@@ -62,7 +62,7 @@ describe("handleInterrupts with a run", () => {
     await done;
     expect(exits).toEqual([EXIT.INTERRUPTED]);
     expect(notes.join("")).toMatch(/interrupted \(SIGINT\); stopping and releasing host locks/);
-    expect(stuck.calls.map((c) => c.argv.join(" "))).toEqual(["<lock>", `rm -rf -- ${LOCK_DIR}`]);
+    expect(stuck.calls.map((c) => c.argv.join(" "))).toEqual(["<lock>", `<unlock> ${LOCK_DIR}`]);
     stuck.assertDone();
   });
 

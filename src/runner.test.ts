@@ -72,7 +72,7 @@ describe("runHosts", () => {
     });
     const reports = await runHosts([inv("h")], [], async () => matchLock(held), { check: false, diff: false, parallel: 1, lockTimeoutMs: 50, renderer: "silent" });
     expect(reports[0]!.ok).toBe(false);
-    expect(reports[0]!.error).toMatch(/another provision run holds the lock: alice@laptop pid 42/);
+    expect(reports[0]!.error).toMatch(/another provision run holds the lock on h:22: alice@laptop pid 42/);
   });
 });
 
@@ -84,15 +84,15 @@ function lockless(name: string): FakeHost {
       ordered: false,
       commands: [
         { argv: ["*lock*"], sudo: true },
-        { argv: ["rm", "-rf", "--", LOCK_DIR], sudo: true },
+        { argv: ["*unlock*"], sudo: true },
       ],
     }),
   );
 }
 
-/** Route the runner's lock script to the "*lock*" expectation (the script text itself is not the point here). */
+/** Route the runner's lock scripts to the "*lock*" / "*unlock*" expectations (their text is src/lock.ts's business, tested there). */
 function matchLock(h: FakeHost): FakeHost {
   const run = h.run.bind(h);
-  h.run = (argv, opts) => run(argv[0] === "sh" && argv.includes(LOCK_DIR) && argv[3] === "lock" ? ["*lock*"] : argv, opts);
+  h.run = (argv, opts) => run(argv[0] === "sh" && argv.includes(LOCK_DIR) && (argv[3] === "lock" || argv[3] === "unlock") ? [`*${argv[3]}*`] : argv, opts);
   return h;
 }

@@ -27,6 +27,8 @@ export interface HostReport {
   /** Filled by the verify task. */
   verification?: unknown;
   error?: string;
+  /** Things the operator should know that are not failures (a stale lock taken over). */
+  notices?: string[];
 }
 
 export interface RunOptions {
@@ -102,7 +104,15 @@ async function runOneHost(
     hostTask.output = "connecting";
     host = await untilInterrupted(connect(inv), opts.signal, (late) => void late.close().catch(() => undefined));
     stopIfInterrupted();
-    lock = await acquireLock(host, opts.lockTimeoutMs, undefined, opts.signal);
+    lock = await acquireLock(host, {
+      timeoutMs: opts.lockTimeoutMs,
+      address: inv.ssh,
+      signal: opts.signal,
+      notice: (m) => {
+        (report.notices ??= []).push(m);
+        hostTask.output = m;
+      },
+    });
     const ctx: TaskContext = {
       host,
       inv,
@@ -234,6 +244,7 @@ export function formatSummary(reports: HostReport[], check: boolean): string {
     out.push(
       `${r.host}: ${head} — ${count("changed")} ${check ? "would change" : "changed"}, ${count("unchanged")} unchanged, ${count("skipped")} skipped, ${count("failed")} failed; ${r.restarts.length ? `restarted ${r.restarts.join(", ")}` : "no restarts"}`,
     );
+    for (const n of r.notices ?? []) out.push(`  note: ${n}`);
     // A host stopped outside any task (interrupted) says why on its own line.
     if (!r.ok && r.error && !r.tasks.some((t) => t.status === "failed")) out.push(`  ${r.error}`);
     for (const t of r.tasks) {
