@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyChange } from "./apply.js";
+import { applyChange, fileDiff } from "./apply.js";
 import { HostError } from "./errors.js";
 import { FakeHost } from "./host/fake.js";
 import type { FileChange, RunState } from "./task.js";
@@ -48,5 +48,22 @@ describe("applyChange: files", () => {
     expect(await h.readFile(PATH)).toBe(OLD);
     expect(h.writes).toEqual([]);
     expect(s.notified.size).toBe(0);
+  });
+});
+
+describe("fileDiff (--diff)", () => {
+  // Issue 9 (6): after a secret rotation, --check --diff showed the old app_secret (still the live signing key) in clear.
+  it("shows neither the old nor the new app_secret after a rotation, though the run knows only the new one", async () => {
+    const { renderProsodyConfig } = await import("./render/prosody.js");
+    const OLD_SECRET = "OLD-distinctive-s3cret-7f3a9c21e8b4d05a6c";
+    const NEW_SECRET = "NEW-distinctive-s3cret-c2d8e1f0a9b7365412";
+    const p = { domain: "meet.example.org", guestDomain: "guest.meet.example.org", appId: "app", audience: "jitsi", pluginDir: "/usr/lib/jitsi-meet-prosody", certDir: "/etc/prosody/certs" };
+    const path = "/etc/prosody/conf.d/meet.example.org.cfg.lua";
+    const change: FileChange = { kind: "file", path, previous: renderProsodyConfig({ ...p, appSecret: OLD_SECRET }), content: renderProsodyConfig({ ...p, appSecret: NEW_SECRET }), owner: "root", group: "prosody", mode: 0o640, notify: [] };
+    const diff = fileDiff(change, [NEW_SECRET]);
+    for (const s of [OLD_SECRET, NEW_SECRET, "distinctive"]) expect(diff).not.toContain(s);
+    // The line still shows as changed, masked on both sides.
+    expect(diff).toContain('-    app_secret = "******** (old)"');
+    expect(diff).toContain('+    app_secret = "******** (new)"');
   });
 });

@@ -2,7 +2,7 @@
 import type { Host } from "./host/host.js";
 import { HostError } from "./errors.js";
 import { MARK_PENDING, MARK_PENDING_FN, PENDING_RESTARTS } from "./facts/service-freshness.js";
-import { maskSecrets, unifiedDiff } from "./render/diff.js";
+import { maskSecrets, secretSafeDiff } from "./render/diff.js";
 import type { Change, FileChange, RunState } from "./task.js";
 
 /** Where previous versions of managed files are kept, and how many per file. */
@@ -37,9 +37,9 @@ export function describeChange(c: Change): string {
   }
 }
 
-/** A unified diff of a planned file change, secrets masked. */
+/** A unified diff of a planned file change; no secret shows, old or new (render/diff.ts secretSafeDiff). */
 export function fileDiff(c: FileChange, secrets: Iterable<string>): string {
-  return maskSecrets(unifiedDiff(c.path, c.previous, c.content), secrets);
+  return secretSafeDiff(c.path, c.previous, c.content, secrets);
 }
 
 /** Apply one change; files are recorded in state for rollback, units notified. */
