@@ -51,3 +51,19 @@ export class InterruptedError extends ProvisionError {
     this.exitCode = signal === "SIGINT" ? EXIT.INTERRUPTED : EXIT.TERMINATED;
   }
 }
+
+/**
+ * What a task needs is missing because an earlier planned change has not been applied yet: a file or account that
+ * the named packages (installed by the bootstrap task) bring. With --check, a task failing with this is reported as
+ * skipped when an earlier task of the run plans to install every one of `packages`; in every other case it fails
+ * like any HostError.
+ */
+export class PendingChangeError extends HostError {
+  constructor(
+    message: string,
+    readonly packages: readonly string[],
+    detail: ErrorDetail = {},
+  ) {
+    super(message, detail);
+  }
+}

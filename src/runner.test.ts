@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HostError } from "./errors.js";
+import { HostError, PendingChangeError } from "./errors.js";
 import { FakeHost } from "./host/fake.js";
 import type { Inventory } from "./inventory-types.js";
 import { LOCK_DIR } from "./lock.js";
@@ -62,6 +62,41 @@ describe("runHosts", () => {
     const summary = formatSummary(reports, false);
     expect(summary).toMatch(/bad: FAILED/);
     expect(summary).toMatch(/good: ok — 0 changed, 1 unchanged/);
+  });
+
+  // Issue 9 (7): with --check, any error after a pending change was reported "skipped" and the run exited 0.
+  describe("--check after a pending change", () => {
+    const installs: Task<null> = {
+      name: "bootstrap",
+      title: "install",
+      gather: async () => null,
+      plan: () => ({ changes: [{ kind: "packages", names: ["jitsi-videobridge"] }] }),
+    };
+    const failing = (e: Error): Task<null> => ({ name: "videobridge", title: "jvb", gather: async () => null, plan: () => { throw e; } });
+    const run = (tasks: Task[]) => runHosts([inv("h")], tasks, async (i) => lockless(i.name), { check: true, diff: false, parallel: 1, lockTimeoutMs: 1000, renderer: "silent" });
+
+    it("fails the host for an error that is not about the pending change (a broken jvb.conf, a bug)", async () => {
+      for (const e of [new HostError("/etc/jitsi-videobridge/jvb.conf is not valid HOCON: line 3"), new TypeError("Cannot read properties of undefined")]) {
+        const [r] = await run([installs, failing(e)] as Task[]);
+        expect(r).toMatchObject({ ok: false });
+        expect(r!.tasks.map((t) => [t.name, t.status])).toEqual([["bootstrap", "changed"], ["videobridge", "failed"]]);
+      }
+    });
+
+    it("skips a task that needs what the pending change installs", async () => {
+      const [r] = await run([installs, failing(new PendingChangeError("/etc/jitsi-videobridge/jvb.conf does not exist", ["jitsi-videobridge"], { where: "h", fix: "install jitsi-videobridge (the bootstrap task does)" }))] as Task[]);
+      expect(r).toMatchObject({ ok: true });
+      expect(r!.tasks[1]).toMatchObject({ name: "videobridge", status: "skipped", detail: "cannot be planned before bootstrap installs jitsi-videobridge (/etc/jitsi-videobridge/jvb.conf does not exist)" });
+    });
+
+    it("fails a task whose missing package no earlier change installs, and fails it without --check", async () => {
+      const missing = new PendingChangeError("/etc/jicofo/jicofo.conf does not exist", ["jicofo"], { where: "h", fix: "install jicofo (the bootstrap task does)" });
+      const [r] = await run([installs, failing(missing)] as Task[]);
+      expect(r).toMatchObject({ ok: false });
+      expect(r!.tasks[1]).toMatchObject({ status: "failed", detail: expect.stringContaining("/etc/jicofo/jicofo.conf does not exist") });
+      const [applied] = await runHosts([inv("h")], [failing(missing)] as Task[], async (i) => lockless(i.name), { check: false, diff: false, parallel: 1, lockTimeoutMs: 1000, renderer: "silent" });
+      expect(applied).toMatchObject({ ok: false });
+    });
   });
 
   it("waits for another run's lock, then fails naming the holder", async () => {

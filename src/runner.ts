@@ -1,7 +1,7 @@
 // Run the ordered tasks on each host through listr2: connect once, lock, gather → plan → apply, report.
 import { Listr, type ListrTaskWrapper, type ListrDefaultRenderer, type ListrSimpleRenderer } from "listr2";
 import { applyChange, describeChange, fileDiff } from "./apply.js";
-import { InterruptedError, ProvisionError } from "./errors.js";
+import { InterruptedError, PendingChangeError, ProvisionError } from "./errors.js";
 import type { Host } from "./host/host.js";
 import type { Inventory } from "./inventory-types.js";
 import { acquireLock } from "./lock.js";
@@ -122,6 +122,8 @@ async function runOneHost(
         hostTask.output = maskSecrets(m, state.secrets);
       },
     };
+    // With --check: the packages earlier tasks plan to install (not installed yet), and which task plans each.
+    const pendingPackages = new Map<string, string>();
     for (const task of tasks) {
       stopIfInterrupted();
       if (!selected(task.name, opts)) {
@@ -134,7 +136,11 @@ async function runOneHost(
         const facts = await task.gather(ctx);
         const plan = task.plan(inv, facts);
         const lines = plan.changes.map(describeChange);
-        if (opts.check) for (const c of plan.changes) for (const u of c.kind === "packages" ? [] : (c.notify ?? [])) state.notified.add(u);
+        if (opts.check)
+          for (const c of plan.changes) {
+            for (const u of c.kind === "packages" ? [] : (c.notify ?? [])) state.notified.add(u);
+            if (c.kind === "packages") for (const p of c.names) pendingPackages.set(p, task.name);
+          }
         if (opts.diff)
           for (const c of plan.changes) if (c.kind === "file" && c.previous !== c.content) write(`${fileDiff(c, state.secrets)}\n`);
         if (plan.changes.length === 0) {
@@ -163,11 +169,12 @@ async function runOneHost(
       } catch (e) {
         if (e instanceof InterruptedError) throw e;
         const msg = maskSecrets(errorText(e), state.secrets);
-        // With --check, earlier tasks' changes were only planned: a task that needs them (e.g. a config file of a
-        // package the bootstrap would install) cannot be planned yet. That is not a failure of the host.
-        const pending = report.tasks.filter((t) => t.status === "changed").map((t) => t.name);
-        if (opts.check && pending.length > 0) {
-          report.tasks.push({ name: task.name, status: "skipped", detail: `cannot be planned before the changes of ${pending.join(", ")} are applied (${msg.split("\n")[0]})`, changes: [] });
+        // With --check, earlier tasks' changes were only planned: a task that needs what one of them installs (a
+        // config file of a package the bootstrap would install) cannot be planned yet; that alone is not a failure
+        // of the host. Any other error is (a broken file, a bug), and so is a missing package nothing here installs.
+        if (opts.check && e instanceof PendingChangeError && e.packages.length > 0 && e.packages.every((p) => pendingPackages.has(p))) {
+          const by = [...new Set(e.packages.map((p) => pendingPackages.get(p)!))].join(", ");
+          report.tasks.push({ name: task.name, status: "skipped", detail: `cannot be planned before ${by} installs ${e.packages.join(", ")} (${maskSecrets(e.message, state.secrets)})`, changes: [] });
           continue;
         }
         report.tasks.push({ name: task.name, status: "failed", detail: msg, changes: [] });

@@ -1,5 +1,5 @@
 // XMPP accounts: focus (jicofo) and jvb on auth.<domain>, registered once; focus subscribed for client_proxy.
-import { HostError } from "../src/errors.js";
+import { HostError, PendingChangeError } from "../src/errors.js";
 import { parseProsodyAbout } from "../src/facts/prosody-about.js";
 import { parseAccountFile, passwordMatches } from "../src/facts/prosody-account.js";
 import { sections } from "../src/facts/sections.js";
@@ -50,7 +50,7 @@ export const accounts: Task<AccountFacts> = {
     const auth = `auth.${inv.jitsi.domain}`;
     const r = await host.check(["sh", "-c", GATHER, "accounts", storeName(auth), `focus.${inv.jitsi.domain}`], { sudo: true });
     if (!parseProsodyAbout(r.stdout).dataDir)
-      throw new HostError("Prosody's data directory does not exist", { where: inv.name, fix: "install prosody (the bootstrap task does)" });
+      throw new PendingChangeError("Prosody's data directory does not exist", ["prosody"], { where: inv.name, fix: "install prosody (the bootstrap task does)" });
     const s = sections(r.stdout);
     const focusPassword = state.facts.get(FOCUS_PASSWORD) as string | undefined;
     const jvbPassword = state.facts.get(JVB_PASSWORD) as string | undefined;
@@ -75,7 +75,7 @@ export const accounts: Task<AccountFacts> = {
     const needs = (a: AccountState, fresh: boolean) => !a.exists || a.matches === false || (a.matches === undefined && fresh);
     if (needs(f.focus, f.focusPasswordNew)) {
       if (!f.focusPassword)
-        throw new HostError("the focus password is unknown (the jicofo task did not run)", { where: inv.name, fix: "run without --skip jicofo / --only, so that jicofo.conf is read first" });
+        throw new PendingChangeError("the focus password is unknown (the jicofo task did not run)", ["jicofo"], { where: inv.name, fix: "run without --skip jicofo / --only, so that jicofo.conf is read first" });
       changes.push({
         kind: "command",
         summary: f.focus.exists ? `set the password of focus@${auth} to jicofo's` : `register focus@${auth}`,
@@ -87,7 +87,7 @@ export const accounts: Task<AccountFacts> = {
     }
     if (needs(f.jvb, f.jvbPasswordNew)) {
       if (!f.jvbPassword)
-        throw new HostError("the jvb password is unknown (the videobridge task did not run)", { where: inv.name, fix: "run without --skip videobridge / --only, so that jvb.conf is read first" });
+        throw new PendingChangeError("the jvb password is unknown (the videobridge task did not run)", ["jitsi-videobridge"], { where: inv.name, fix: "run without --skip videobridge / --only, so that jvb.conf is read first" });
       changes.push({
         kind: "command",
         summary: f.jvb.exists ? `set the password of jvb@${auth} to the bridge's` : `register jvb@${auth}`,

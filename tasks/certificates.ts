@@ -1,5 +1,5 @@
 // Certificates for the domain and auth.<domain> in /etc/prosody/certs: self-signed when missing, or the operator's files.
-import { HostError } from "../src/errors.js";
+import { HostError, PendingChangeError } from "../src/errors.js";
 import type { Inventory } from "../src/inventory-types.js";
 import { serviceAccounts } from "../src/facts/service-account.js";
 import type { Change, Task } from "../src/task.js";
@@ -53,7 +53,7 @@ export const certificates: Task<CertFacts> = {
     const [main, auth] = hosts(inv) as [string, string];
     const group = f.group;
     if (!group)
-      throw new HostError(`cannot tell which group ${UNITS.prosody}.service runs as (its unit sets no User=/Group= that exists on the host)`, { where: inv.name, fix: "install prosody (the bootstrap task does), then run again" });
+      throw new PendingChangeError(`cannot tell which group ${UNITS.prosody}.service runs as (its unit sets no User=/Group= that exists on the host)`, ["prosody"], { where: inv.name, fix: "install prosody (the bootstrap task does), then run again" });
     if (inv.tls.mode === "files") {
       const cert = inv.tls.cert!;
       const key = inv.tls.key!;

@@ -1,6 +1,6 @@
 // jicofo: JWT authentication against the main domain, and its XMPP client settings (keeping the package's focus password).
 import { randomBytes } from "node:crypto";
-import { HostError } from "../src/errors.js";
+import { HostError, PendingChangeError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
 import { configOwnership, type ConfigOwnership } from "../src/facts/config-ownership.js";
 import { PATHS, UNITS } from "../src/platform.js";
@@ -42,10 +42,10 @@ export const jicofo: Task<JicofoFacts> = {
   },
   plan(inv, f) {
     if (!f.file)
-      throw new HostError(`${JICOFO_CONF} does not exist`, { where: inv.name, fix: "install jicofo (the bootstrap task does)" });
+      throw new PendingChangeError(`${JICOFO_CONF} does not exist`, ["jicofo"], { where: inv.name, fix: "install jicofo (the bootstrap task does)" });
     const { owner, group, mode, why } = f.ownership;
     if (!group)
-      throw new HostError(`cannot tell which group ${UNITS.jicofo}.service runs as (its unit sets no User=/Group= that exists on the host)`, {
+      throw new PendingChangeError(`cannot tell which group ${UNITS.jicofo}.service runs as (its unit sets no User=/Group= that exists on the host)`, ["jicofo"], {
         where: inv.name,
         fix: `reinstall jicofo (its package creates the user and the unit), then run again`,
       });

@@ -1,5 +1,5 @@
 // jitsi-meet web config: hosts.domain / anonymousdomain / muc and the bosh and websocket URLs, edited in place.
-import { HostError } from "../src/errors.js";
+import { HostError, PendingChangeError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
 import { editConfigJs } from "../src/render/config-js.js";
 import type { Task } from "../src/task.js";
@@ -14,7 +14,7 @@ export const jitsiMeet: Task<FileFact | null> = {
     return (await readFiles(host, [CONFIG_JS])).get(CONFIG_JS) ?? null;
   },
   plan(inv, f) {
-    if (!f) throw new HostError(`${CONFIG_JS} does not exist`, { where: inv.name, fix: "install jitsi-meet (the bootstrap task does)" });
+    if (!f) throw new PendingChangeError(`${CONFIG_JS} does not exist`, ["jitsi-meet"], { where: inv.name, fix: "install jitsi-meet (the bootstrap task does)" });
     let content: string;
     try {
       content = editConfigJs(f.content, { domain: inv.jitsi.domain, guestDomain: inv.jitsi.guestDomain });

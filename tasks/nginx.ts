@@ -1,5 +1,5 @@
 // nginx: the site that serves the web app and proxies /http-bind and /xmpp-websocket to Prosody (§8.4).
-import { HostError } from "../src/errors.js";
+import { HostError, PendingChangeError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
 import type { Inventory } from "../src/inventory-types.js";
 import { ensureNginxInclude, nginxSitePath, renderNginxSite } from "../src/render/nginx.js";
@@ -35,7 +35,7 @@ export const nginx: Task<NginxFacts> = {
     return { conf: files.get(PATHS.nginxConf) ?? null, site: files.get(nginxSitePath(inv.jitsi.domain)) ?? null };
   },
   plan(inv, f) {
-    if (!f.conf) throw new HostError(`${PATHS.nginxConf} does not exist`, { where: inv.name, fix: "install nginx (the bootstrap task does)" });
+    if (!f.conf) throw new PendingChangeError(`${PATHS.nginxConf} does not exist`, ["nginx"], { where: inv.name, fix: "install nginx (the bootstrap task does)" });
     const changes: Change[] = [];
     let conf: { content: string; changed: boolean };
     try {

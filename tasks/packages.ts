@@ -1,6 +1,6 @@
 // Packages: the Lua libraries Jitsi's Prosody token plugins need, for the Lua version Prosody runs.
 import { applyChange } from "../src/apply.js";
-import { HostError } from "../src/errors.js";
+import { HostError, PendingChangeError } from "../src/errors.js";
 import { parsePacmanQ } from "../src/facts/pacman.js";
 import { sections } from "../src/facts/sections.js";
 import { parseProsodyAbout } from "../src/facts/prosody-about.js";
@@ -67,7 +67,7 @@ export async function gatherLua(host: Host, inv: Inventory, extra: string[] = []
   // prosodyctl about needs a readable config; the interpreter in Prosody's shebang tells the version without one.
   const luaVersion = inv.luaVersion ?? a.luaVersion ?? /^Lua (\d+\.\d+)/.exec(interp)?.[1];
   if (!luaVersion)
-    throw new HostError("cannot tell which Lua version Prosody runs", {
+    throw new PendingChangeError("cannot tell which Lua version Prosody runs", ["prosody"], {
       where: inv.name,
       lines: (s.get("about-error") ?? "prosody is not installed (no /usr/bin/prosody)").split("\n"),
       fix: "install prosody (the bootstrap task does), or set LUA_VERSION in the inventory",
@@ -77,19 +77,26 @@ export async function gatherLua(host: Host, inv: Inventory, extra: string[] = []
     const m = /^(ok|missing) (\S+)(?: (.*))?$/.exec(line);
     if (m) results.set(m[2]!, m[1] === "ok" ? undefined : (m[3] ?? "not found"));
   }
-  for (const mod of modules) if (!results.has(mod)) results.set(mod, "Prosody's Lua interpreter could not be run");
+  for (const mod of modules) if (!results.has(mod)) results.set(mod, NO_INTERPRETER);
   return { luaVersion, installed: parsePacmanQ(pacman), probe: results, bundledJwt: bundled.trim() === "yes", prosodyVersion: a.prosodyVersion };
 }
+
+/** The probe result of every module when Prosody (its interpreter) is not installed. */
+const NO_INTERPRETER = "Prosody's Lua interpreter could not be run";
 
 /** Fail naming each module Prosody's Lua cannot load and the package that provides it. */
 export function assertModulesLoad(inv: Inventory, f: PackagesFacts): void {
   const missing = Object.keys(LUA_REQUIRES).filter((m) => f.probe.get(m) !== undefined);
   if (missing.length === 0) return;
-  throw new HostError(`Prosody's Lua ${f.luaVersion} cannot load ${missing.join(", ")}`, {
+  const message = `Prosody's Lua ${f.luaVersion} cannot load ${missing.join(", ")}`;
+  const detail = {
     where: inv.name,
     lines: missing.map((m) => `require "${m}": ${f.probe.get(m)} (package ${packageFor(f.luaVersion, m)})`),
     fix: `reinstall the packages named above (yay -S ${[...new Set(missing.map((m) => packageFor(f.luaVersion, m)))].join(" ")}); the token plugins cannot load without them`,
-  });
+  };
+  // No interpreter at all: Prosody is not installed (yet), so nothing could be probed.
+  if (missing.every((m) => f.probe.get(m) === NO_INTERPRETER)) throw new PendingChangeError(message, ["prosody"], { ...detail, fix: "install prosody (the bootstrap task does)" });
+  throw new HostError(message, detail);
 }
 
 export const packages: Task<PackagesFacts> = {

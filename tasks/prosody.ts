@@ -1,7 +1,7 @@
 // Prosody: the per-domain include file we own, and the Include line in prosody.cfg.lua.
 import { configOwnership, type ConfigOwnership } from "../src/facts/config-ownership.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
-import { HostError } from "../src/errors.js";
+import { HostError, PendingChangeError } from "../src/errors.js";
 import { ensureInclude } from "../src/render/prosody-main.js";
 import { prosodyConfigPath, renderProsodyConfig } from "../src/render/prosody.js";
 import type { Inventory } from "../src/inventory-types.js";
@@ -41,7 +41,7 @@ export const prosody: Task<ProsodyFacts> = {
   },
   plan(inv, f) {
     if (!f.main)
-      throw new HostError(`${PROSODY_MAIN} does not exist`, { where: inv.name, fix: "install prosody (the bootstrap task does)" });
+      throw new PendingChangeError(`${PROSODY_MAIN} does not exist`, ["prosody"], { where: inv.name, fix: "install prosody (the bootstrap task does)" });
     const changes: Change[] = [];
     let main: { content: string; changed: boolean };
     try {
@@ -56,7 +56,7 @@ export const prosody: Task<ProsodyFacts> = {
     const inc = f.include;
     const { owner, group, mode } = f.ownership;
     if (!group)
-      throw new HostError(`cannot tell which group ${UNITS.prosody}.service runs as (its unit sets no User=/Group= that exists on the host)`, { where: inv.name, fix: "reinstall prosody (its package creates the user and the unit), then run again" });
+      throw new PendingChangeError(`cannot tell which group ${UNITS.prosody}.service runs as (its unit sets no User=/Group= that exists on the host)`, ["prosody"], { where: inv.name, fix: "reinstall prosody (its package creates the user and the unit), then run again" });
     if (!inc || inc.content !== content || inc.owner !== owner || inc.group !== group || inc.mode !== mode)
       changes.push({ kind: "file", path, content, previous: inc?.content ?? null, owner, group, mode, notify: [UNITS.prosody] });
     return { changes, reason: `${path} up to date and included` };

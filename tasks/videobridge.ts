@@ -1,7 +1,7 @@
 // jitsi-videobridge: its XMPP client connection in jvb.conf (login jvb@auth.<domain>, the brewery MUC), with a password
 // the accounts task registers in Prosody.
 import { randomBytes } from "node:crypto";
-import { HostError } from "../src/errors.js";
+import { HostError, PendingChangeError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
 import { configOwnership, type ConfigOwnership } from "../src/facts/config-ownership.js";
 import { PATHS, UNITS } from "../src/platform.js";
@@ -47,10 +47,10 @@ export const videobridge: Task<VideobridgeFacts> = {
     return { file, ownership, password, generated: existing === undefined, others };
   },
   plan(inv, f) {
-    if (!f.file) throw new HostError(`${JVB_CONF} does not exist`, { where: inv.name, fix: "install jitsi-videobridge (the bootstrap task does)" });
+    if (!f.file) throw new PendingChangeError(`${JVB_CONF} does not exist`, ["jitsi-videobridge"], { where: inv.name, fix: "install jitsi-videobridge (the bootstrap task does)" });
     const { owner, group, mode, why } = f.ownership;
     if (!group)
-      throw new HostError(`cannot tell which group ${UNITS.videobridge}.service runs as (its unit sets no User=/Group= that exists on the host)`, {
+      throw new PendingChangeError(`cannot tell which group ${UNITS.videobridge}.service runs as (its unit sets no User=/Group= that exists on the host)`, ["jitsi-videobridge"], {
         where: inv.name,
         fix: "reinstall jitsi-videobridge (its package creates the user and the unit), then run again",
       });
