@@ -1,4 +1,5 @@
 // The stand-ins behave like pacman, yay, systemctl, git and makepkg, including how they fail.
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downHost, upHost, type SandboxHost } from "./host.js";
 
@@ -119,12 +120,14 @@ describe("yay", () => {
 });
 
 describe("systemctl", () => {
-  it("a unit of a package that is not installed is not found (exit 5); is-active says inactive (exit 3)", async () => {
+  it("a unit of a package that is not installed is not found: start exits 5; is-active says inactive, is-enabled not-found (exit 4, systemd ≥ 253)", async () => {
     const r = await h.exec("systemctl start jicofo");
     expect(r.code).toBe(5);
     expect(r.stderr).toBe("Failed to start jicofo.service: Unit jicofo.service not found.\n");
     const a = await asArch("systemctl is-active jicofo.service");
-    expect([a.code, a.stdout]).toEqual([3, "inactive\n"]);
+    expect([a.code, a.stdout]).toEqual([4, "inactive\n"]);
+    const e = await asArch("systemctl is-enabled jicofo");
+    expect([e.code, e.stdout, e.stderr]).toEqual([4, "not-found\n", ""]);
   });
 
   it("needs root to start; a failing start reports like systemd and is-active says failed", async () => {
@@ -140,5 +143,131 @@ describe("systemctl", () => {
     );
     const st = await asArch("systemctl is-active prosody");
     expect([st.code, st.stdout]).toEqual([3, "failed\n"]);
+  });
+});
+
+/** `systemctl show` output as a map (KEY=value lines). */
+const props = (out: string) => new Map(out.split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const));
+/** UNIT_USER= / UNIT_GROUP= of a catalogue unit file: the one place that says whom a unit runs as. */
+const declared = (pkg: string, unit: string, key: "UNIT_USER" | "UNIT_GROUP") =>
+  new RegExp(`^${key}=(.*)$`, "m").exec(readFileSync(new URL(`./packages/${pkg}/units/${unit}`, import.meta.url), "utf8"))?.[1] ?? "";
+const PRETTY = /^[A-Z][a-z]{2} \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \S+$/;
+
+describe("systemctl: unit state from the stand-in's state files", () => {
+  beforeAll(async () => {
+    // The previous describe left Prosody's config broken on purpose.
+    await h.exec("sed -i '/this is not lua/d' /etc/prosody/prosody.cfg.lua");
+  });
+
+  it("show before any start: properties of a stopped unit, empty timestamps; a unit nobody provides is not-found (exit 0)", async () => {
+    const s = props((await asArch("systemctl show prosody")).stdout);
+    expect(Object.fromEntries(s)).toMatchObject({ Id: "prosody.service", LoadState: "loaded", ActiveState: "inactive", SubState: "dead", MainPID: "0", UnitFileState: "disabled", FragmentPath: "/usr/lib/systemd/system/prosody.service" });
+    expect(s.has("ActiveEnterTimestamp")).toBe(false); // empty properties are hidden unless asked for
+    const ts = await asArch("systemctl show -p ActiveEnterTimestamp,ExecMainStartTimestamp prosody");
+    expect(ts.stdout).toBe("ExecMainStartTimestamp=\nActiveEnterTimestamp=\n");
+    const nf = await asArch("systemctl show nosuch.service");
+    expect(nf.code).toBe(0);
+    expect(Object.fromEntries(props(nf.stdout))).toEqual({ MainPID: "0", Id: "nosuch.service", LoadState: "not-found", ActiveState: "inactive", SubState: "dead" });
+    const nfp = await asArch("systemctl show -p LoadState,UnitFileState,User nosuch");
+    expect(nfp.stdout).toBe("User=\nLoadState=not-found\nUnitFileState=\n");
+  });
+
+  it("show of a running unit: User/Group from the unit file, MainPID is the process running as that user, --value, --timestamp=unix", async () => {
+    const before = Math.floor(Date.now() / 1000);
+    expect((await asArch("sudo systemctl start prosody")).code).toBe(0);
+    const after = Math.ceil(Date.now() / 1000);
+    const s = props((await asArch("systemctl show prosody")).stdout);
+    const user = declared("prosody", "prosody", "UNIT_USER");
+    expect(user).not.toBe("");
+    expect(s.get("User")).toBe(user);
+    expect(s.get("Group")).toBe(declared("prosody", "prosody", "UNIT_GROUP"));
+    expect([s.get("ActiveState"), s.get("SubState")]).toEqual(["active", "running"]);
+    const pid = Number(s.get("MainPID"));
+    expect(pid).toBeGreaterThan(0);
+    expect((await h.exec("cat /run/prosody/prosody.pid")).stdout.trim()).toBe(String(pid));
+    expect((await h.exec(`ps -o user= -p ${pid}`)).stdout.trim()).toBe(user);
+    expect(s.get("ActiveEnterTimestamp")).toMatch(PRETTY);
+    expect(s.get("ExecMainStartTimestamp")).toMatch(PRETTY);
+
+    const v = await asArch("systemctl show -p User --value prosody.service");
+    expect(v.stdout).toBe(`${user}\n`);
+    // Several units: a blank line between them, as systemd prints; a unit without User= gives an empty value.
+    const two = await asArch("systemctl show --property=User,Group --value prosody nosuch");
+    expect(two.stdout).toBe(`${user}\n${declared("prosody", "prosody", "UNIT_GROUP")}\n\n\n\n`);
+    const unix = await asArch("systemctl show -p ActiveEnterTimestamp -p ExecMainStartTimestamp --timestamp=unix prosody");
+    const m = /^ExecMainStartTimestamp=@(\d+)\nActiveEnterTimestamp=@(\d+)\n$/.exec(unix.stdout);
+    expect(m, unix.stdout).not.toBeNull();
+    const [exec, entered] = [Number(m![1]), Number(m![2])];
+    expect(exec).toBeGreaterThanOrEqual(before);
+    expect(entered).toBeGreaterThanOrEqual(exec);
+    expect(entered).toBeLessThanOrEqual(after);
+    const st = await asArch("systemctl status prosody");
+    expect(st.code).toBe(0);
+    expect(st.stdout).toContain(`   Main PID: ${pid} (`);
+    expect(st.stdout).toMatch(/Active: active \(running\) since .+; \d+s ago/);
+  });
+
+  it("a start of a running unit is a no-op; a restart changes MainPID and ActiveEnterTimestamp", async () => {
+    const q = "systemctl show -p MainPID,ActiveEnterTimestamp --timestamp=us prosody";
+    const first = (await asArch(q)).stdout;
+    expect(first).toMatch(/^MainPID=\d+\nActiveEnterTimestamp=.+\.\d{6} \S+\n$/);
+    await h.clearCommandLog();
+    expect((await asArch("sudo systemctl start prosody")).code).toBe(0);
+    expect((await asArch(q)).stdout).toBe(first);
+    expect(await h.commandLog()).toEqual(["systemctl(root) start prosody", `systemctl(arch) ${q.slice("systemctl ".length)}`]);
+    expect((await asArch("sudo systemctl restart prosody")).code).toBe(0);
+    const again = props((await asArch(q)).stdout);
+    const was = props(first);
+    expect(again.get("MainPID")).not.toBe(was.get("MainPID"));
+    expect(again.get("ActiveEnterTimestamp")).not.toBe(was.get("ActiveEnterTimestamp"));
+    expect((await asArch("systemctl is-active prosody")).stdout).toBe("active\n");
+  });
+
+  it("a main process that dies makes the unit failed (is-active exit 3, is-failed exit 0); stop keeps it failed; start makes it active", async () => {
+    const pid = (await asArch("systemctl show -p MainPID --value prosody")).stdout.trim();
+    await h.exec(`kill -KILL ${pid}; while [ -e /proc/${pid} ]; do sleep 0.05; done`);
+    const a = await asArch("systemctl is-active prosody");
+    expect([a.code, a.stdout]).toEqual([3, "failed\n"]);
+    const f = await asArch("systemctl is-failed prosody");
+    expect([f.code, f.stdout]).toEqual([0, "failed\n"]);
+    expect(Object.fromEntries(props((await asArch("systemctl show -p ActiveState,SubState,MainPID prosody")).stdout))).toEqual({ MainPID: "0", ActiveState: "failed", SubState: "failed" });
+    expect((await asArch("systemctl status prosody")).code).toBe(3);
+    expect((await asArch("sudo systemctl stop prosody")).code).toBe(0);
+    expect((await asArch("systemctl is-active prosody")).stdout).toBe("failed\n");
+    expect((await asArch("sudo systemctl start prosody")).code).toBe(0);
+    expect((await asArch("systemctl is-active prosody")).stdout).toBe("active\n");
+    expect((await asArch("sudo systemctl stop prosody")).code).toBe(0);
+    const s = await asArch("systemctl is-active prosody");
+    expect([s.code, s.stdout]).toEqual([3, "inactive\n"]);
+    // A stopped unit keeps its last ActiveEnterTimestamp, as systemd does.
+    expect((await asArch("systemctl show -p ActiveEnterTimestamp --value --timestamp=unix prosody")).stdout).toMatch(/^@\d+\n$/);
+  });
+
+  it("is-active and is-enabled answer per unit; exit 0 when any unit is active/enabled (systemd's rule)", async () => {
+    expect((await asArch("sudo systemctl start prosody")).code).toBe(0);
+    const a = await asArch("systemctl is-active prosody nosuch");
+    expect([a.code, a.stdout]).toEqual([0, "active\ninactive\n"]);
+    const none = await asArch("systemctl is-active nosuch other");
+    expect([none.code, none.stdout]).toEqual([4, "inactive\ninactive\n"]);
+    const e = await asArch("systemctl is-enabled prosody nosuch");
+    expect([e.code, e.stdout]).toEqual([1, "disabled\nnot-found\n"]);
+    expect((await asArch("sudo systemctl enable prosody")).code).toBe(0);
+    expect((await asArch("systemctl is-enabled prosody")).stdout).toBe("enabled\n");
+    expect((await asArch("systemctl show -p UnitFileState --value prosody")).stdout).toBe("enabled\n");
+    expect((await asArch("sudo systemctl stop prosody")).code).toBe(0);
+  });
+
+  it("the unit index follows the package: pacman -S makes nginx's unit known (no User=), pacman -R makes it not-found", async () => {
+    expect((await asArch("sudo pacman -S --noconfirm nginx")).code).toBe(0);
+    expect((await h.exec("cat /var/lib/pacman/sandbox-units/nginx")).stdout).toBe("nginx\n");
+    expect((await asArch("sudo systemctl start nginx")).code).toBe(0);
+    const s = props((await asArch("systemctl show -p User,Group,MainPID,ActiveState nginx")).stdout);
+    expect([s.get("User"), s.get("Group"), s.get("ActiveState")]).toEqual(["", "", "active"]);
+    expect((await h.exec(`ps -o user=,comm= -p ${s.get("MainPID")}`)).stdout.trim()).toMatch(/^root +nginx$/);
+    expect((await asArch("sudo systemctl stop nginx")).code).toBe(0);
+    expect((await asArch("sudo pacman -R --noconfirm nginx")).code).toBe(0);
+    expect((await h.exec("ls /var/lib/pacman/sandbox-units")).stdout).not.toContain("nginx");
+    expect((await asArch("systemctl is-enabled nginx")).stdout).toBe("not-found\n");
+    expect((await asArch("systemctl show -p LoadState --value nginx")).stdout).toBe("not-found\n");
   });
 });

@@ -7,28 +7,44 @@ export SANDBOX_IP SANDBOX_NAME SANDBOX_DOMAIN SANDBOX_REPO
 SANDBOX_CATALOGUE="$SANDBOX_REPO/test/sandbox/packages"
 SANDBOX_STANDINS="$SANDBOX_REPO/test/sandbox/standins"
 SANDBOX_DB=/var/lib/pacman/sandbox
+# Unit index: one file per unit provided by an installed package, holding the package's name.
+SANDBOX_UNITS_INDEX=/var/lib/pacman/sandbox-units
 SANDBOX_LOG=/var/log/sandbox/commands.log
 SANDBOX_HOSTROOT=/run/sandbox/hostroot
 # The three packages another engineer writes: installable (empty) before their payload exists.
 SANDBOX_PLACEHOLDERS=" jitsi-meet-prosody jicofo jitsi-videobridge "
 
-# Append "<tool>(<user>) <args...>" to the host's command log (the tests assert on it).
+# Append "<tool>(<user>) <args...>" to the host's command log (the tests assert on it). Bash builtins only (no
+# fork): queries such as `systemctl is-active` or `pacman -Q` must stay as cheap as the real tools.
 sandbox_log_command() {
   local tool=$1; shift
   [[ ${SANDBOX_NO_LOG:-} == 1 ]] && return 0
-  local user; user=$(id -un 2>/dev/null || echo "uid$(id -u)")
-  printf '%s(%s)%s\n' "$tool" "$user" "$(printf ' %s' "$@")" >>"$SANDBOX_LOG" 2>/dev/null || true
+  local user="" name x uid rest args
+  if ((EUID == 0)); then user=root
+  else
+    while IFS=: read -r name x uid rest; do [[ $uid == "$EUID" ]] && { user=$name; break; }; done </etc/passwd
+    user=${user:-uid$EUID}
+  fi
+  printf -v args ' %s' "$@"
+  [[ -w $SANDBOX_LOG ]] && printf '%s(%s)%s\n' "$tool" "$user" "$args" >>"$SANDBOX_LOG"
+  return 0
 }
 
-# Start CMD detached as USER (stdin closed, output to LOGFILE), write its pid to PIDFILE.
+# Start CMD detached as USER[:GROUP] (GROUP defaults to USER's primary group; stdin closed, output to LOGFILE),
+# write its pid to PIDFILE. setsid and setpriv exec in place, so the pid is CMD's own (the unit's main PID), not
+# a wrapper's.
 sandbox_daemon() {
-  local pidfile=$1 user=$2 logfile=$3; shift 3
+  local pidfile=$1 spec=$2 logfile=$3; shift 3
+  local user=${spec%%:*} group=${spec#*:}
+  [[ $spec == *:* ]] || group=$(id -gn "$user")
   mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
-  touch "$logfile"; chown "$user" "$logfile" 2>/dev/null || true
+  touch "$logfile"; chown "$user:$group" "$logfile" 2>/dev/null || true
   if [[ $user == root ]]; then
     setsid "$@" </dev/null >>"$logfile" 2>&1 &
   else
-    setsid runuser -u "$user" -- "$@" </dev/null >>"$logfile" 2>&1 &
+    local home; home=$(getent passwd "$user" | cut -d: -f6)
+    setsid setpriv --reuid="$user" --regid="$group" --init-groups -- \
+      env HOME="${home:-/}" USER="$user" LOGNAME="$user" "$@" </dev/null >>"$logfile" 2>&1 &
   fi
   echo $! >"$pidfile"
 }
@@ -72,10 +88,10 @@ sandbox_pkg_known() {
 # Print the package's meta as shell assignments (VERSION REPO DEPENDS UNITS HOST_FILES HIDE STANDINS DESCRIPTION).
 sandbox_pkg_meta() {
   (
-    VERSION=0-0 REPO=aur DEPENDS="" UNITS="" HOST_FILES="" HIDE="" STANDINS="" DESCRIPTION="sandbox placeholder for $1"
+    VERSION=0-0 REPO=aur DEPENDS="" UNITS="" HOST_FILES="" HIDE="" STANDINS="" DESCRIPTION="sandbox placeholder for $1" PROVIDES=""
     # shellcheck disable=SC1090
     [[ -f $SANDBOX_CATALOGUE/$1/meta ]] && . "$SANDBOX_CATALOGUE/$1/meta"
-    declare -p VERSION REPO DEPENDS UNITS HOST_FILES HIDE STANDINS DESCRIPTION | sed 's/^declare -- //'
+    declare -p VERSION REPO DEPENDS UNITS HOST_FILES HIDE STANDINS DESCRIPTION PROVIDES | sed 's/^declare -- //'
   )
 }
 
@@ -83,7 +99,7 @@ sandbox_pkg_meta() {
 sandbox_pkg_installed() { [[ -f $SANDBOX_DB/$1/version ]]; }
 
 # Print the installed version of the package.
-sandbox_pkg_version() { cat "$SANDBOX_DB/$1/version"; }
+sandbox_pkg_version() { local v; read -r v <"$SANDBOX_DB/$1/version" && printf '%s\n' "$v"; }
 
 # Print the package and its dependencies, dependencies first, each once (catalogue order).
 sandbox_pkg_closure() {
@@ -103,7 +119,7 @@ sandbox_pkg_closure() {
 # Install one package from the catalogue into this host (root). Args: NAME REASON(explicit|dependency).
 sandbox_pkg_install_one() {
   local name=$1 reason=${2:-explicit} dir="$SANDBOX_CATALOGUE/$1" rc=0
-  local VERSION REPO DEPENDS UNITS HOST_FILES HIDE STANDINS DESCRIPTION
+  local VERSION REPO DEPENDS UNITS HOST_FILES HIDE STANDINS DESCRIPTION PROVIDES
   eval "$(sandbox_pkg_meta "$name")"
   local db="$SANDBOX_DB/$name" manifest
   mkdir -p "$db"
@@ -145,7 +161,13 @@ sandbox_pkg_install_one() {
   echo "$REPO" >"$db/repo"
   echo "$reason" >"$db/reason"
   echo "$DESCRIPTION" >"$db/description"
+  echo "$PROVIDES" >"$db/provides"
   echo "$VERSION" >"$db/version"
+  local u
+  for u in $UNITS; do
+    mkdir -p "$SANDBOX_UNITS_INDEX"
+    echo "$name" >"$SANDBOX_UNITS_INDEX/$u"; chmod 644 "$SANDBOX_UNITS_INDEX/$u"
+  done
   if ((has_meta)) && [[ -f $dir/post-install ]]; then
     (cd / && SANDBOX_PKG_DIR="$dir" bash -c '. "$SANDBOX_REPO/test/sandbox/standins/lib.sh"; . "$1"' post-install "$dir/post-install") || rc=$?
     if ((rc != 0)); then
@@ -163,12 +185,25 @@ sandbox_pkg_remove_one() {
     while IFS= read -r f; do [[ -n $f ]] && rm -rf -- "$f"; done <"$SANDBOX_DB/$name/files"
   fi
   rm -rf -- "${SANDBOX_DB:?}/$name"
+  local f p
+  for f in "$SANDBOX_UNITS_INDEX"/*; do
+    [[ -f $f ]] && read -r p <"$f" && [[ $p == "$name" ]] && rm -f -- "$f"
+  done
+}
+
+# Set the array SANDBOX_PKGS to the names of all installed packages, sorted (bash builtins only).
+sandbox_pkg_names() {
+  local LC_COLLATE=C d
+  SANDBOX_PKGS=()
+  for d in "$SANDBOX_DB"/*; do [[ -d $d ]] && SANDBOX_PKGS+=("${d##*/}"); done
 }
 
 # Print the names of all installed packages, sorted.
-sandbox_pkg_list() { [[ -d $SANDBOX_DB ]] && find "$SANDBOX_DB" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | LC_ALL=C sort; }
+sandbox_pkg_list() { sandbox_pkg_names; ((${#SANDBOX_PKGS[@]} == 0)) || printf '%s\n' "${SANDBOX_PKGS[@]}"; }
 
-# Print the units provided by installed packages, one "unit package" per line.
+# Print the units provided by installed packages, one "unit package" per line, from the packages' meta. Slow (it
+# evaluates every meta); the systemctl stand-in reads SANDBOX_UNITS_INDEX instead. Kept for stand-ins installed in
+# hosts booted before the index existed.
 sandbox_units_installed() {
   local p u VERSION REPO DEPENDS UNITS HOST_FILES HIDE STANDINS DESCRIPTION
   for p in $(sandbox_pkg_list); do
