@@ -34,10 +34,18 @@ declare -A NEEDED=(
   [vagrant]=/usr/bin/vagrant
 )
 
+# Prosody 13 (what Arch ships, on Lua 5.4) comes from bookworm-backports: the suite is enabled and only prosody
+# is pinned to it (everything else stays on bookworm).
+PROSODY_MAJOR=13
+BACKPORTS=/etc/apt/sources.list.d/provision-bookworm-backports.sources
+PIN=/etc/apt/preferences.d/provision-prosody
+prosody_version() { dpkg-query -W -f '${Version}' prosody 2>/dev/null || true; }
+
 missing=()
 for pkg in "${!NEEDED[@]}"; do
   [[ -e ${NEEDED[$pkg]} ]] || missing+=("$pkg")
 done
+if [[ $(prosody_version) != "$PROSODY_MAJOR".* ]] && [[ " ${missing[*]} " != *" prosody "* ]]; then missing+=(prosody); fi
 # A JDK only when there is no javac at all (any version is fine for the jicofo stand-in).
 command -v javac >/dev/null 2>&1 || missing+=(default-jdk-headless)
 
@@ -61,6 +69,23 @@ cleanup() { if ((created_policy)); then rm -f "$policy"; fi; }
 trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive
+if [[ " ${sorted[*]} " == *" prosody "* ]]; then
+  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+  if ! grep -rqs "^Suites:.*$codename-backports\|^deb .* $codename-backports " /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    cat >"$BACKPORTS" <<SRC
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: $codename-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  fi
+  cat >"$PIN" <<PIN
+Package: prosody
+Pin: release n=$codename-backports
+Pin-Priority: 990
+PIN
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${sorted[@]}" >/dev/null
 
@@ -71,6 +96,7 @@ for pkg in "${sorted[@]}"; do
   if [[ $pkg == default-jdk-headless ]]; then command -v javac >/dev/null || still+=("$pkg")
   elif [[ ! -e ${NEEDED[$pkg]} ]]; then still+=("$pkg"); fi
 done
+[[ $(prosody_version) == "$PROSODY_MAJOR".* ]] || still+=("prosody $PROSODY_MAJOR (installed: $(prosody_version))")
 if ((${#still[@]})); then
   echo "test/setup.sh: still missing after apt-get install: ${still[*]}" >&2
   exit 1

@@ -41,9 +41,14 @@ describe("configuration from jitsi-installed", () => {
     const check = await h.exec("prosodyctl check config; echo rc=$?");
     expect(check.stdout, check.stderr).toMatch(/rc=0/);
     expect((await h.exec("systemctl is-active prosody jicofo")).stdout.split("\n").filter(Boolean)).toEqual(["active", "active"]);
-    const modes = await h.exec(`stat -c '%n %U:%G %a' ${include} /etc/jicofo/jicofo.conf`);
+    // The AUR's users and groups: jicofo and jvb share the group jitsi, and their packages' tmpfiles rules make
+    // every file in /etc/jicofo and /etc/jitsi-videobridge <user>:jitsi 0600 at each boot; the files end so
+    // (readable by the service alone), and Prosody's include is readable by Prosody's group alone.
+    const modes = await h.exec(`stat -c '%n %U:%G %a' ${include} /etc/jicofo/jicofo.conf /etc/jitsi-videobridge/jvb.conf`);
     expect(modes.stdout).toContain(`${include} root:prosody 640`);
-    expect(modes.stdout).toContain("/etc/jicofo/jicofo.conf root:jicofo 640");
+    expect(modes.stdout).toContain("/etc/jicofo/jicofo.conf jicofo:jitsi 600");
+    expect(modes.stdout).toContain("/etc/jitsi-videobridge/jvb.conf jvb:jitsi 600");
+    expect((await h.exec("getent group jicofo jvb; id -gn jicofo; id -gn jvb")).stdout.trim().split("\n")).toEqual(["jitsi", "jitsi"]);
     // The hand edit survived, and the hosts are set.
     const js = (await h.exec(`cat ${CONFIG_JS}`)).stdout;
     expect(js).toContain("// Local tweak: keep this comment.");
@@ -108,12 +113,12 @@ describe("safety", () => {
   it("a config Prosody rejects at validation: previous files back, nothing restarted, exit 1 naming the problem", async () => {
     // A hand edit that leaves prosody.cfg.lua broken for Prosody's parser, and a change that needs a restart.
     await h.exec("printf '\\nmodules_enabled = {\\n' >> /etc/prosody/prosody.cfg.lua");
-    const before = (await h.exec("md5sum /etc/prosody/prosody.cfg.lua /etc/prosody/conf.d/cb.sandbox.test.cfg.lua; cat /run/prosody/prosody.pid")).stdout;
+    const before = (await h.exec("md5sum /etc/prosody/prosody.cfg.lua /etc/prosody/conf.d/cb.sandbox.test.cfg.lua; systemctl show -p MainPID --value prosody")).stdout;
     await h.clearCommandLog();
     const r = await provision(["--host", "cb", "--skip", "verify"], { JWT_APP_ID: "another-app" });
     expect(r.code).toBe(1);
     expect(r.all).toMatch(/prosodyctl check config rejected the new configuration/);
-    expect((await h.exec("md5sum /etc/prosody/prosody.cfg.lua /etc/prosody/conf.d/cb.sandbox.test.cfg.lua; cat /run/prosody/prosody.pid")).stdout).toBe(before);
+    expect((await h.exec("md5sum /etc/prosody/prosody.cfg.lua /etc/prosody/conf.d/cb.sandbox.test.cfg.lua; systemctl show -p MainPID --value prosody")).stdout).toBe(before);
     expect((await h.commandLog()).filter((l) => /^systemctl\(\w+\) restart/.test(l))).toEqual([]);
     expect((await h.exec("systemctl is-active prosody")).stdout.trim()).toBe("active");
     await h.exec("sed -i '$ d' /etc/prosody/prosody.cfg.lua && sed -i '$ d' /etc/prosody/prosody.cfg.lua");

@@ -48,6 +48,20 @@ done
 mount --bind "$H/bin" /usr/local/bin
 mount --bind "$H/tmp" /tmp
 hostname "$SANDBOX_NAME"
+# A private /dev: the machine's device nodes, and room for this host's own /dev/log (journald's syslog socket on
+# Arch; here the journal stand-in, step 4b).
+mkdir -p /run/sandbox/dev
+mount -t tmpfs -o mode=755,nosuid sandbox-dev /run/sandbox/dev
+for n in null zero full random urandom tty ptmx; do
+  [[ -e /dev/$n ]] || continue
+  : >"/run/sandbox/dev/$n"; mount --bind "/dev/$n" "/run/sandbox/dev/$n"
+done
+mkdir -p /run/sandbox/dev/pts /run/sandbox/dev/shm
+mount --bind /dev/pts /run/sandbox/dev/pts
+mount -t tmpfs -o mode=1777,nosuid,nodev sandbox-shm /run/sandbox/dev/shm
+ln -s /proc/self/fd /run/sandbox/dev/fd
+for i in 0:stdin 1:stdout 2:stderr; do ln -s "/proc/self/fd/${i%%:*}" "/run/sandbox/dev/${i#*:}"; done
+mount --move /run/sandbox/dev /dev
 
 # 4. An Arch-like base system.
 DOMAIN="$SANDBOX_NAME.sandbox.test"
@@ -97,6 +111,12 @@ CONF
 mkdir -p /var/log/sandbox/units
 : >/var/log/sandbox/commands.log
 chmod 666 /var/log/sandbox/commands.log
+
+# 4b. The journal: syslog(3) messages sent to /dev/log land in /var/log/sandbox/journal (root-only, like the
+# real journal), which the journalctl stand-in reads.
+install -m 640 /dev/null /var/log/sandbox/journal
+perl "$SANDBOX_REPO/test/sandbox/syslogd.pl" /dev/log /var/log/sandbox/journal </dev/null >>/var/log/sandbox/syslogd.log 2>&1 &
+for _ in $(seq 50); do [[ -S /dev/log ]] && break; sleep 0.02; done
 
 # Stand-ins of the base system; yay, git and makepkg arrive with their packages.
 for t in pacman systemctl journalctl; do install -m 755 "$SANDBOX_REPO/test/sandbox/standins/$t" "/usr/local/bin/$t"; done
