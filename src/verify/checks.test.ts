@@ -131,12 +131,53 @@ describe("verify against a Jitsi-like server", () => {
     );
   });
 
-  it("accepts 'no mechanism offered without a valid token' as a refusal once a valid token saw ANONYMOUS", async () => {
+  it("does not count 'no mechanism offered without a valid token' as a refusal for any particular reason", async () => {
     const r = await run({ hideMechanismsWithoutValidToken: true });
     for (const id of ["d", "e", "f"]) {
-      expect(r[id]).toMatchObject({ ok: true, detail: "refused: the server offers no SASL mechanism to this client (it does to a valid token)" });
+      expect(r[id]).toMatchObject({ ok: false });
+      expect(r[id]!.detail).toMatch(/^refused without a reason: the server offers no SASL mechanism to this client \(it does to a valid token\), so this does not show that it refuses .+$/);
     }
     expect(r.a!.ok).toBe(true);
+  });
+
+  // Issue 9 (8): expired-refused passed with the refusal "Invalid signature".
+  describe("each refusal passes only for the reason it checks", () => {
+    it("expired-refused and no-token-refused fail when every bad token is refused as 'Invalid signature'; wrong-secret-refused passes", async () => {
+      const r = await run({ refuseInvalidTokensWith: "Invalid signature" });
+      expect(r.e).toMatchObject({ ok: true, detail: 'SASL refused: not-allowed: "Invalid signature"' });
+      expect(r.f).toMatchObject({ ok: false, detail: 'refused for another reason: expected the token\'s expiry (e.g. "Not acceptable by exp (… sec since expired)"), the server said not-allowed: "Invalid signature"' });
+      expect(r.d).toMatchObject({ ok: false, detail: 'refused for another reason: expected a missing token ("token required"), the server said not-allowed: "Invalid signature"' });
+      expect(r.a!.ok && r.b!.ok && r.c!.ok && r.g!.ok).toBe(true);
+    });
+
+    it("wrong-secret-refused fails when a bad signature is refused as expired", async () => {
+      const r = await run({ refuseInvalidTokensWith: "Not acceptable by exp (5 sec since expired)" });
+      expect(r.e).toMatchObject({ ok: false, detail: 'refused for another reason: expected the signature (e.g. "Invalid signature"), the server said not-allowed: "Not acceptable by exp (5 sec since expired)"' });
+      expect(r.f!.ok).toBe(true);
+    });
+
+    it("room-scoped fails when the token for another room is refused for something else", async () => {
+      const r = await run({ roomMismatchRefusal: { condition: "registration-required", text: "Membership is required to enter this room" } });
+      expect(r.g).toMatchObject({ ok: false });
+      expect(r.g!.detail).toBe('refused for another reason: expected a room mismatch (not-allowed / room-mismatch, "Room and token mismatched"), the server said registration-required: "Membership is required to enter this room"');
+    });
+
+    it("room-scoped accepts the room mismatch with or without the jitmeet element, and domain verification's room-name-does-not-match", async () => {
+      for (const refusal of [{ condition: "not-allowed", text: "Room and token mismatched" }, { condition: "not-allowed", app: "room-name-does-not-match", text: "Room and token mismatched" }]) {
+        const r = await run({ roomMismatchRefusal: refusal });
+        expect(r.g, JSON.stringify(refusal)).toMatchObject({ ok: true });
+        await server?.stop();
+        server = undefined;
+      }
+      const other = await run({ roomMismatchRefusal: { condition: "not-allowed", app: "room-does-not-exist", text: "Room does not exist" } });
+      expect(other.g).toMatchObject({ ok: false, detail: expect.stringMatching(/^refused for another reason: expected a room mismatch .*the server said not-allowed \/ room-does-not-exist: "Room does not exist"$/) });
+    });
+
+    it("guest-cannot-open fails when focus refuses the guest for another reason than not-authorized", async () => {
+      const r = await run({ guestRefusalCondition: "forbidden" });
+      expect(r.b).toMatchObject({ ok: false });
+      expect(r.b!.detail).toMatch(/^refused for another reason: expected not-authorized \(jicofo's JWT authentication\), the server said forbidden: "not authorized user domain"/);
+    });
   });
 
   it("reports HTTP 404 in operator terms and does not retry every check", async () => {

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Inventory } from "../inventory-types.js";
 import { mintToken } from "../token.js";
 import { conferenceProblem, describeThrown, joinProblem, mechanismProblem, validTokenRefused } from "./diagnose.js";
-import { describeSaslFailure, describeStanzaError } from "./stanza.js";
+import { describeSaslFailure, describeStanzaError, type SaslFailure, type StanzaError } from "./stanza.js";
 import { VerifyError, XmppSession, type ConferenceResult, type Endpoint } from "./xmpp.js";
 
 export type CheckId = "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h";
@@ -136,13 +136,13 @@ export async function verify(opts: VerifyOptions): Promise<CheckResult[]> {
       run("b", () => guestCannotOpen(ctx, rooms.fresh)),
       run("c", () => guestJoinsOpened(ctx, rooms.opened), aOk),
       run("g", () => roomScoped(ctx, rooms.opened, rooms.other), aOk),
-      run("d", () => loginRefused(ctx, rooms.opened, undefined)),
+      run("d", () => loginRefused(ctx, rooms.opened, undefined, REASONS.d)),
       run("e", async () =>
-        loginRefused(ctx, rooms.opened, await mintToken(inv, { room: rooms.opened, ttlSeconds: VALID_TTL, secret: randomBytes(24).toString("base64url"), name: "provision verify" })),
+        loginRefused(ctx, rooms.opened, await mintToken(inv, { room: rooms.opened, ttlSeconds: VALID_TTL, secret: randomBytes(24).toString("base64url"), name: "provision verify" }), REASONS.e),
       ),
       run("f", async () => {
         const now = Math.floor(Date.now() / 1000);
-        return loginRefused(ctx, rooms.opened, await mintToken(inv, { room: rooms.opened, ttlSeconds: 60, now: now - 3600, name: "provision verify" }));
+        return loginRefused(ctx, rooms.opened, await mintToken(inv, { room: rooms.opened, ttlSeconds: 60, now: now - 3600, name: "provision verify" }), REASONS.f);
       }),
     ]);
   } finally {
@@ -251,7 +251,11 @@ async function guestCannotOpen(ctx: Ctx, room: string): Promise<string> {
         `guests can create rooms: jicofo authentication is not enforced (focus answered ready="${r.ready}" to a guest for the new room ${room}; set jicofo authentication type = JWT, login-url = "${ctx.domain}")`,
       );
     }
-    if (r.error.condition !== "not-authorized") throw new CheckFailed(conferenceProblem(r.error, ctx.domain, "guest"));
+    if (r.error.condition !== "not-authorized") {
+      // Focus not answering at all is jicofo's or the component's problem; any other refusal is for another reason.
+      if (UNANSWERED.includes(r.error.condition)) throw new CheckFailed(conferenceProblem(r.error, ctx.domain, "guest"));
+      throw new CheckFailed(otherReason("not-authorized (jicofo's JWT authentication)", describeStanzaError(r.error)));
+    }
     return `focus refused a guest for the new room ${room}: ${describeStanzaError(r.error)}`;
   } finally {
     await closeSession(ctx, s);
@@ -288,20 +292,54 @@ async function roomScoped(ctx: Ctx, opened: string, other: string): Promise<stri
         `a token for room ${other} joined room ${opened}: token_verification is not enforced on ${ctx.muc} (add it to the component's modules_enabled)`,
       );
     }
-    if (join.error.condition !== "not-allowed") throw new CheckFailed(joinProblem(join.error, opened, ctx.domain, "token user"));
+    if (!isRoomMismatch(join.error))
+      throw new CheckFailed(otherReason('a room mismatch (not-allowed / room-mismatch, "Room and token mismatched")', describeStanzaError(join.error)));
     return `a token for ${other} was refused in ${opened}: ${describeStanzaError(join.error)}`;
   } finally {
     await closeSession(ctx, s);
   }
 }
 
-/** d–f: a login on the main domain that must be refused (no token, wrong secret, expired). */
-async function loginRefused(ctx: Ctx, room: string, token: string | undefined): Promise<string> {
+/** Why a d–f login must be refused, as the token plugins say it (jitsi-meet token/util.lib.lua, luajwtjitsi). */
+interface Reason {
+  /** The reason in words, for a failure naming both it and what the server said. */
+  expected: string;
+  matches(f: SaslFailure): boolean;
+}
+
+const REASONS: Record<"d" | "e" | "f", Reason> = {
+  d: { expected: 'a missing token ("token required")', matches: (f) => /token required/i.test(f.text ?? "") },
+  e: { expected: 'the signature (e.g. "Invalid signature")', matches: (f) => /signature/i.test(f.text ?? "") },
+  f: { expected: 'the token\'s expiry (e.g. "Not acceptable by exp (… sec since expired)")', matches: (f) => /\bexp\b|expired/i.test(f.text ?? "") },
+};
+
+/** Focus errors that mean nobody answered (jicofo down, no client_proxy): not a refusal for any reason. */
+const UNANSWERED = ["service-unavailable", "item-not-found", "remote-server-not-found", "recipient-unavailable"];
+
+/** A check's refusal came for a reason other than the one it is about: name both. */
+function otherReason(expected: string, said: string): string {
+  return `refused for another reason: expected ${expected}, the server said ${said}`;
+}
+
+/**
+ * token_verification refusing a token for another room: not-allowed with the jitmeet room-mismatch element (or, under
+ * enable_domain_verification, room-name-does-not-match), or upstream's bare "Room and token mismatched" text.
+ */
+function isRoomMismatch(e: StanzaError): boolean {
+  if (e.condition !== "not-allowed") return false;
+  if (e.app) return e.app.name === "room-mismatch" || e.app.name === "room-name-does-not-match";
+  return /room and token mismatch/i.test(e.text ?? "");
+}
+
+/** d–f: a login on the main domain that must be refused (no token, wrong secret, expired), for `reason`. */
+async function loginRefused(ctx: Ctx, room: string, token: string | undefined, reason: Reason): Promise<string> {
   const s = await connect(ctx, ctx.domain, room, token);
   try {
     if (!s.mechanisms.includes("ANONYMOUS")) {
       if (s.mechanisms.length === 0 && ctx.anonymousWithToken) {
-        return "refused: the server offers no SASL mechanism to this client (it does to a valid token)";
+        throw new CheckFailed(
+          `refused without a reason: the server offers no SASL mechanism to this client (it does to a valid token), so this does not show that it refuses ${reason.expected}`,
+        );
       }
       throw new CheckFailed(mechanismProblem(s.mechanisms, ctx.domain, ctx.domain, ctx.guest)!);
     }
@@ -312,6 +350,7 @@ async function loginRefused(ctx: Ctx, room: string, token: string | undefined): 
         `a client with ${what} logged in on ${ctx.domain}: the main VirtualHost does not enforce tokens (authentication = "token", allow_empty_token = false)`,
       );
     }
+    if (!reason.matches(sasl.failure)) throw new CheckFailed(otherReason(reason.expected, describeSaslFailure(sasl.failure)));
     return `SASL refused: ${describeSaslFailure(sasl.failure)}`;
   } finally {
     await closeSession(ctx, s);

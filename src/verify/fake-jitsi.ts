@@ -30,6 +30,12 @@ export interface FakeJitsiOptions {
   silentOn?: "open" | "sasl" | "conference" | "join";
   /** Send this raw frame instead of the stream features. */
   garbageFrame?: string;
+  /** Refuse every login on the main domain without a valid token (none, bad signature, expired) with this text instead of the real reason. */
+  refuseInvalidTokensWith?: string;
+  /** Refuse a token for another room with this error instead of not-allowed / room-mismatch. */
+  roomMismatchRefusal?: { condition: string; app?: string; text: string };
+  /** Refuse a guest asking for a new room with this condition instead of not-authorized. */
+  guestRefusalCondition?: string;
 }
 
 export interface SeenRequest {
@@ -162,6 +168,7 @@ export class FakeJitsi {
       if (s.to === o.domain) {
         if (!s.rawToken) failure = o.allowEmptyToken ? undefined : "token required";
         else if (!s.tokenValid) failure = s.tokenError;
+        if (failure && o.refuseInvalidTokensWith) failure = o.refuseInvalidTokensWith;
       }
       if (failure) {
         const f = new Element("failure", { xmlns: NS.sasl });
@@ -203,7 +210,7 @@ export class FakeJitsi {
     if (!conf.attrs["machine-uid"]) return fail("not-acceptable", "Missing mandatory attribute 'machine-uid'", "modify");
     if (!this.rooms.has(room)) {
       const authenticated = bareJid(s.jid).endsWith(`@${o.domain}`);
-      if (!authenticated && !o.guestsCanCreate) return fail("not-authorized", "not authorized user domain", "auth");
+      if (!authenticated && !o.guestsCanCreate) return fail(o.guestRefusalCondition ?? "not-authorized", "not authorized user domain", "auth");
       this.rooms.set(room, new Map([["focus", s]]));
     }
     const r = new Element("iq", { xmlns: NS.client, type: "result", id: iq.attrs.id, from: iq.attrs.to });
@@ -218,19 +225,20 @@ export class FakeJitsi {
     const roomJid = bareJid(to);
     const room = roomJid.split("@")[0];
     const occupants = this.rooms.get(roomJid);
-    const refuse = (cond: string, app: string, text: string) => {
+    const refuse = (cond: string, app: string | undefined, text: string) => {
       const r = new Element("presence", { xmlns: NS.client, type: "error", from: to });
       const e = r.c("error", { type: "cancel" });
       e.c(cond, { xmlns: NS.stanzas });
       e.c("text", { xmlns: NS.stanzas }).t(text);
-      e.c(app, { xmlns: NS.jitmeet });
+      if (app) e.c(app, { xmlns: NS.jitmeet });
       this.send(s, r);
     };
     if (!occupants) return refuse("not-allowed", "room-does-not-exist", "Room does not exist");
     const guest = s.to === o.guestDomain;
     if (guest && o.guestsRefusedAtJoin) return refuse("not-allowed", "room-name-does-not-match", "Room and token mismatched");
     if (!guest && (o.tokenVerification ?? true) && s.tokenRoom !== "*" && s.tokenRoom !== room) {
-      return refuse("not-allowed", "room-mismatch", "Room and token mismatched");
+      const r = o.roomMismatchRefusal;
+      return r ? refuse(r.condition, r.app, r.text) : refuse("not-allowed", "room-mismatch", "Room and token mismatched");
     }
     // Existing occupants first (focus), then the self-presence with status 110 (XEP-0045).
     const other = new Element("presence", { xmlns: NS.client, from: `${roomJid}/focus` });
