@@ -7,7 +7,8 @@ import { TASKS } from "../tasks/index.js";
 import { EXIT, ProvisionError, UsageError } from "./errors.js";
 import { connectSsh } from "./host/ssh.js";
 import { handleInterrupts } from "./interrupt.js";
-import { errorText, runHosts } from "./runner.js";
+import { errorText, runHosts, type RunOptions } from "./runner.js";
+import { VERIFY_PUBLIC } from "../tasks/verify.js";
 import { commandToken, commandVerify } from "./commands.js";
 import { finish, loadAll } from "./hosts.js";
 
@@ -82,7 +83,7 @@ export function program(mainOpts: MainOptions = {}): Command {
   return p;
 }
 
-interface RunFlags {
+export interface RunFlags {
   host?: string[];
   check?: boolean;
   diff?: boolean;
@@ -106,20 +107,25 @@ function checkTaskNames(names: string[] | undefined, flag: string): void {
     });
 }
 
+/** The runner's options for the main command's flags (--public reaches the verify task as a seed fact). */
+export function runOptions(o: RunFlags, signal?: AbortSignal): RunOptions {
+  return {
+    check: Boolean(o.check),
+    diff: Boolean(o.diff),
+    only: o.only,
+    skip: [...(o.skip ?? []), ...(o.verify === false || o.check ? ["verify"] : [])],
+    parallel: o.parallel,
+    lockTimeoutMs: o.lockTimeout * 1000,
+    facts: { [VERIFY_PUBLIC]: o.public === true },
+    signal,
+  };
+}
+
 async function commandRun(o: RunFlags, signal?: AbortSignal): Promise<number> {
   const invs = loadAll(o.host, o.inventory);
   checkTaskNames(o.only, "--only");
   checkTaskNames(o.skip, "--skip");
-  const skip = [...(o.skip ?? []), ...(o.verify === false || o.check ? ["verify"] : [])];
-  const reports = await runHosts(invs, TASKS, (inv) => connectSsh(inv.name, inv.ssh, { acceptNewHostKey: o.acceptNewHostKey }), {
-    check: Boolean(o.check),
-    diff: Boolean(o.diff),
-    only: o.only,
-    skip,
-    parallel: o.parallel,
-    lockTimeoutMs: o.lockTimeout * 1000,
-    signal,
-  });
+  const reports = await runHosts(invs, TASKS, (inv) => connectSsh(inv.name, inv.ssh, { acceptNewHostKey: o.acceptNewHostKey }), runOptions(o, signal));
   return finish(reports, Boolean(o.check), o.report);
 }
 

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { VERIFY_PUBLIC } from "../tasks/verify.js";
+import { program, runOptions, type RunFlags } from "./cli.js";
+
+/** The main command's flags as commander parses them (no action runs). */
+function flags(argv: string[]): RunFlags {
+  const p = program();
+  p.parseOptions(argv);
+  return p.opts() as RunFlags;
+}
+
+describe("main command flags → runner options", () => {
+  // Issue 9 (9): `provision --host X --public` verified through the SSH tunnel anyway.
+  it("--public reaches the verify task", () => {
+    expect(runOptions(flags(["--host", "x", "--public"])).facts).toEqual({ [VERIFY_PUBLIC]: true });
+    expect(runOptions(flags(["--host", "x"])).facts).toEqual({ [VERIFY_PUBLIC]: false });
+  });
+
+  it("--check and --no-verify skip verification; the rest passes through", () => {
+    expect(runOptions(flags(["--host", "x", "--check", "--skip", "nginx"])).skip).toEqual(["nginx", "verify"]);
+    expect(runOptions(flags(["--host", "x", "--no-verify"])).skip).toEqual(["verify"]);
+    expect(runOptions(flags(["--host", "x", "--lock-timeout", "7", "--parallel", "2", "--diff"]))).toMatchObject({ lockTimeoutMs: 7000, parallel: 2, diff: true, check: false });
+  });
+});
