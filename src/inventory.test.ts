@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,9 +7,13 @@ import { loadInventory } from "./inventory.js";
 
 const SECRET = "s3cr3t-0123456789-abcdefghij-KLMNOPQRSTUV";
 
-function dirWith(files: Record<string, string>): string {
+/** Files holding a secret are written 0600, as the README says; `modes` overrides. */
+function dirWith(files: Record<string, string>, modes: Record<string, number> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "inv-"));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    writeFileSync(join(dir, name), text);
+    chmodSync(join(dir, name), modes[name] ?? (text.includes("JWT_APP_SECRET") ? 0o600 : 0o644));
+  }
   return dir;
 }
 
@@ -94,5 +98,34 @@ describe("loadInventory", () => {
   it("refuses a guest domain equal to the main domain", () => {
     const dir = dirWith({ "h.env": `SSH_USER=arch\nJWT_APP_ID=a\nJWT_APP_SECRET=${SECRET}\nJITSI_GUEST_DOMAIN=h\n` });
     expect(fail(() => loadInventory("h", { dir, env: {} })).format()).toContain("JITSI_GUEST_DOMAIN: must differ");
+  });
+
+  // Issue 9 (9): a world-readable local secrets file was accepted.
+  describe("files holding the secret", () => {
+    const files = { "h.env": "SSH_USER=arch\nJWT_APP_ID=app\n", "h.secrets.env": `JWT_APP_SECRET=${SECRET}\n` };
+
+    it("refuses a secrets file readable (or writable) by group or others, with the chmod that fixes it (exit 2)", () => {
+      for (const mode of [0o644, 0o640, 0o604, 0o620]) {
+        const dir = dirWith(files, { "h.secrets.env": mode });
+        const e = fail(() => loadInventory("h", { dir, env: {} }));
+        expect(e.exitCode).toBe(2);
+        const path = join(dir, "h.secrets.env");
+        expect(e.lines).toContain(`${path}: open to group or others (mode ${mode.toString(8).padStart(4, "0")}) though it holds JWT_APP_SECRET`);
+        expect(e.fix).toBe(`chmod 600 ${path}`);
+        expect(e.format()).not.toContain(SECRET);
+      }
+    });
+
+    it("accepts 0600 and 0400, and refuses an inventory file that holds the secret itself when others can read it", () => {
+      for (const mode of [0o600, 0o400]) expect(loadInventory("h", { dir: dirWith(files, { "h.secrets.env": mode }), env: {} }).jwt.appSecret).toBe(SECRET);
+      const dir = dirWith({ "h.env": `SSH_USER=arch\nJWT_APP_ID=app\nJWT_APP_SECRET=${SECRET}\n` }, { "h.env": 0o644 });
+      const e = fail(() => loadInventory("h", { dir, env: {} }));
+      expect(e.fix).toBe(`chmod 600 ${join(dir, "h.env")}`);
+      // Other problems are still listed with it, and the fix names both.
+      const both = dirWith({ "h.env": "SSH_USER=root\nJWT_APP_ID=app\n", "h.secrets.env": `JWT_APP_SECRET=${SECRET}\n` }, { "h.secrets.env": 0o644 });
+      const e2 = fail(() => loadInventory("h", { dir: both, env: {} }));
+      expect(e2.lines.some((l) => l.startsWith("SSH_USER:"))).toBe(true);
+      expect(e2.fix).toBe(`chmod 600 ${join(both, "h.secrets.env")}; correct the keys listed above (every key is documented in ${join(both, "example.env")})`);
+    });
   });
 });

@@ -1,10 +1,11 @@
 // Load inventory/<name>.env (+ <name>.secrets.env, + the process environment), validate it as a whole.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { z } from "zod";
 import { UsageError } from "./errors.js";
+import { shellJoin } from "./host/quote.js";
 import type { Inventory } from "./inventory-types.js";
 
 /** Every key the inventory understands, with its one-line meaning (inventory/example.env says more). */
@@ -111,15 +112,23 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
     });
   const problems: string[] = [];
   const raw: Record<string, string> = {};
-  const read = (path: string) => {
-    for (const [k, v] of Object.entries(parseDotenv(readFileSync(path)))) {
+  // Files holding the secret that others on this machine could read (or change): refused, with the chmod that fixes it.
+  const exposed: string[] = [];
+  const read = (path: string, holdsSecrets: boolean) => {
+    const parsed = parseDotenv(readFileSync(path));
+    for (const [k, v] of Object.entries(parsed)) {
       if (k in INVENTORY_KEYS) raw[k] = v;
       else problems.push(`${k} (${path}): unknown key${suggest(k)}`);
     }
+    const mode = statSync(path).mode & 0o7777;
+    if ((holdsSecrets || "JWT_APP_SECRET" in parsed) && (mode & 0o077) !== 0) {
+      exposed.push(path);
+      problems.push(`${path}: open to group or others (mode ${mode.toString(8).padStart(4, "0")}) though it holds JWT_APP_SECRET`);
+    }
   };
-  read(file);
+  read(file, false);
   const secrets = join(dir, `${name}.secrets.env`);
-  if (existsSync(secrets)) read(secrets);
+  if (existsSync(secrets)) read(secrets, true);
   for (const k of Object.keys(INVENTORY_KEYS)) {
     const v = env[k];
     if (v !== undefined && v !== "") raw[k] = v;
@@ -136,12 +145,15 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
       problems.push(`${key}: ${issue.message}`);
     }
   }
-  if (problems.length > 0 || !result.success)
+  if (problems.length > 0 || !result.success) {
+    const keysFix = `correct the keys listed above (every key is documented in ${join(dir, "example.env")})`;
+    const chmod = exposed.length ? shellJoin(["chmod", "600", ...exposed]) : "";
     throw new UsageError(`inventory for '${name}' is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})`, {
       where: file,
       lines: problems,
-      fix: `correct the keys listed above (every key is documented in ${join(dir, "example.env")})`,
+      fix: chmod && problems.length === exposed.length ? chmod : chmod ? `${chmod}; ${keysFix}` : keysFix,
     });
+  }
   const v = result.data;
   const base = dirname(file);
   const expand = (p: string) => (p.startsWith("~/") ? join(homedir(), p.slice(2)) : isAbsolute(p) ? p : resolve(base, p));

@@ -9,7 +9,7 @@ import { provision } from "./helpers.js";
 const SECRET = "token-test-secret-0123456789-abcdefghijklmnop";
 const dir = mkdtempSync(join(tmpdir(), "provision-token-"));
 writeFileSync(join(dir, "meet.example.org.env"), "SSH_USER=arch\nJWT_APP_ID=my-app\n");
-writeFileSync(join(dir, "meet.example.org.secrets.env"), `JWT_APP_SECRET=${SECRET}\n`);
+writeFileSync(join(dir, "meet.example.org.secrets.env"), `JWT_APP_SECRET=${SECRET}\n`, { mode: 0o600 });
 const ENV = { PROVISION_INVENTORY_DIR: dir };
 
 function b64url(s: string): Buffer {
