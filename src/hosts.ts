@@ -1,6 +1,7 @@
 // Shared by the commands: load several hosts' inventories at once, and end a run (summary, report, exit code).
-import { writeFileSync } from "node:fs";
-import { EXIT, UsageError } from "./errors.js";
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { EXIT, ProvisionError, UsageError } from "./errors.js";
 import { loadInventory } from "./inventory.js";
 import type { Inventory } from "./inventory-types.js";
 import { formatSummary, type HostReport } from "./runner.js";
@@ -31,7 +32,35 @@ export function finish(reports: HostReport[], check: boolean, reportFile?: strin
   for (const r of reports)
     if (Array.isArray(r.verification)) process.stdout.write(`\n${r.host}: verification\n${formatChecks(r.verification as CheckResult[])}\n`);
   process.stdout.write(`\n${formatSummary(reports, check)}\n`);
-  if (reportFile) writeFileSync(reportFile, `${JSON.stringify(reports, null, 2)}\n`, { mode: 0o600 });
+  if (reportFile) {
+    try {
+      writeReport(reportFile, `${JSON.stringify(reports, null, 2)}\n`);
+    } catch (e) {
+      throw new ProvisionError(`cannot write the report ${reportFile}: ${(e as Error).message}`, { fix: "give --report a path in a writable directory" });
+    }
+  }
   return reports.every((r) => r.ok) ? EXIT.OK : EXIT.FAILED;
 }
 
+
+/**
+ * Write the --report file: mode 0600 always (an existing file's mode does not carry over), replaced atomically
+ * (a new file in the same directory, renamed over the old one), so no reader ever sees it half-written or readable.
+ */
+export function writeReport(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = openSync(tmp, "wx", 0o600);
+  try {
+    try {
+      fchmodSync(fd, 0o600); // whatever the umask
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
