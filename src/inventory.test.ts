@@ -128,4 +128,20 @@ describe("loadInventory", () => {
       expect(e2.fix).toBe(`chmod 600 ${join(both, "h.secrets.env")}; correct the keys listed above (every key is documented in ${join(both, "example.env")})`);
     });
   });
+
+  // Issue 9 (9): PROSODY_ADDRESS and WEB_ADDRESS accepted strings that are no address ("dead", "1.2.3", "::::").
+  it("takes PROSODY_ADDRESS and WEB_ADDRESS only as IP addresses (PROSODY_ADDRESS also localhost)", () => {
+    const load = (extra: string) => loadInventory("h", { dir: dirWith({ "h.env": `SSH_USER=arch\nJWT_APP_ID=app\nJWT_APP_SECRET=${SECRET}\n${extra}` }), env: {} });
+    for (const ok of ["127.0.0.1", "10.1.2.3", "::1", "fe80::1", "2001:db8::5"]) {
+      expect(load(`PROSODY_ADDRESS=${ok}\nWEB_ADDRESS=${ok}\n`).jitsi).toMatchObject({ prosodyAddress: ok, webAddress: ok });
+    }
+    expect(load("PROSODY_ADDRESS=localhost\n").jitsi.prosodyAddress).toBe("localhost");
+    for (const bad of ["dead", "cafe.bad", "1.2.3", "999.1.1.1", "::::", "127.0.0.1:5280", "[::1]", "fe80::1%eth0", "meet.example.org", "0x7f.1"]) {
+      for (const key of ["PROSODY_ADDRESS", "WEB_ADDRESS"]) {
+        const e = fail(() => load(`${key}=${bad}\n`));
+        expect(e.lines, `${key}=${bad}`).toContain(`${key}: must be an IPv4 or IPv6 address${key === "PROSODY_ADDRESS" ? " (or localhost)" : ""}, without port or brackets`);
+      }
+    }
+    expect(fail(() => load("WEB_ADDRESS=localhost\n")).lines[0]).toMatch(/^WEB_ADDRESS: must be an IPv4 or IPv6 address/);
+  });
 });

@@ -1,5 +1,6 @@
 // Load inventory/<name>.env (+ <name>.secrets.env, + the process environment), validate it as a whole.
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
@@ -19,8 +20,8 @@ export const INVENTORY_KEYS = {
   SSH_COMMAND_TIMEOUT: "seconds one remote command may take (default 1800: AUR builds are slow)",
   JITSI_DOMAIN: "public domain of the Jitsi server, lower case (default: the inventory name)",
   JITSI_GUEST_DOMAIN: "anonymous guest domain (default guest.<JITSI_DOMAIN>)",
-  PROSODY_ADDRESS: "address Prosody listens on, as seen from the host itself (default 127.0.0.1)",
-  WEB_ADDRESS: "address nginx listens on for the web app, ports 80 and 443 (default: every address)",
+  PROSODY_ADDRESS: "IP address Prosody listens on, as seen from the host itself, or localhost (default 127.0.0.1)",
+  WEB_ADDRESS: "IP address nginx listens on for the web app, ports 80 and 443 (default: every address)",
   PROSODY_PLUGIN_DIR: "Jitsi Prosody plugins (default /usr/lib/jitsi-meet-prosody, the AUR path)",
   JWT_APP_ID: "token issuer, Prosody app_id (required)",
   JWT_APP_SECRET: "HS256 secret, at least 32 characters (required; better in <name>.secrets.env)",
@@ -37,6 +38,8 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/** A literal IPv4 or IPv6 address (no zone id: nginx and the renderers take none). */
+const ipAddress = (a: string) => isIP(a) !== 0 && !a.includes("%");
 const domain = (what: string) =>
   z.string().regex(HOSTNAME, `${what} must be a lower-case hostname (letters a-z, digits, '-' and '.')`);
 const seconds = (def: number) =>
@@ -57,8 +60,11 @@ const schema = z
     SSH_COMMAND_TIMEOUT: seconds(1800),
     JITSI_DOMAIN: domain("JITSI_DOMAIN"),
     JITSI_GUEST_DOMAIN: domain("JITSI_GUEST_DOMAIN").optional(),
-    PROSODY_ADDRESS: z.string().regex(/^[0-9a-fA-F:.]+$|^localhost$/, "must be an IP address").default("127.0.0.1"),
-    WEB_ADDRESS: z.string().regex(/^[0-9a-fA-F:.]+$/, "must be an IP address").optional(),
+    PROSODY_ADDRESS: z
+      .string()
+      .refine((a) => ipAddress(a) || a === "localhost", "must be an IPv4 or IPv6 address (or localhost), without port or brackets")
+      .default("127.0.0.1"),
+    WEB_ADDRESS: z.string().refine(ipAddress, "must be an IPv4 or IPv6 address, without port or brackets").optional(),
     PROSODY_PLUGIN_DIR: absPath.default("/usr/lib/jitsi-meet-prosody"),
     JWT_APP_ID: z
       .string({ error: "is required: the token issuer (Prosody app_id)" })
