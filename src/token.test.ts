@@ -107,7 +107,7 @@ describe("mintToken", () => {
 });
 
 describe("validateRoomName", () => {
-  it.each(["standup", "team-1_x.y", "café", "provision-verify-0a1b", "*"])("accepts %j", (room) => {
+  it.each(["standup", "team-1_x.y", "café", "provision-verify-0a1b", "*", "...", ".a", "a..b"])("accepts %j", (room) => {
     expect(() => validateRoomName(room)).not.toThrow();
   });
 
@@ -131,6 +131,9 @@ describe("validateRoomName", () => {
     ["a\u0001b", /control character \(U\+0001\)/],
     ["a\u007fb", /control character/],
     ["x".repeat(1024), /1023 bytes/],
+    // Issue 9 (9): a link to https://<domain>/. or /.. is the home page (browsers drop dot segments), not a room.
+    [".", /"\." and "\.\." name no room/],
+    ["..", /"\." and "\.\." name no room/],
   ])("refuses %j and explains why", (room, why) => {
     let err: unknown;
     try {

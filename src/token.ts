@@ -5,7 +5,7 @@ import { UsageError } from "./errors.js";
 import type { Inventory } from "./inventory-types.js";
 
 const ROOM_RULE =
-  'room names are what lib-jitsi-meet accepts as a MUC node: lower case only, not empty, no whitespace or control characters, none of @ / \\ " \' < > & : and "*" only on its own (a token for every room)';
+  'room names are what lib-jitsi-meet accepts as a MUC node: lower case only, not empty, no whitespace or control characters, none of @ / \\ " \' < > & :, not "." or "..", and "*" only on its own (a token for every room)';
 
 /** Throw a UsageError (with the rule as fix) unless `room` is a name Jitsi accepts; "*" means every room. */
 export function validateRoomName(room: string): void {
@@ -14,6 +14,8 @@ export function validateRoomName(room: string): void {
   };
   if (room === "*") return;
   if (room.length === 0) bad("it is empty");
+  // A join link https://<domain>/. or /.. is the home page: browsers drop the dot segment (RFC 3986 5.2.4).
+  if (room === "." || room === "..") bad('"." and ".." name no room (a browser turns the link into the home page)');
   if (room.includes("*")) bad('"*" is only allowed as the whole name');
   if (room !== room.toLowerCase()) bad("it contains capitals (lib-jitsi-meet refuses them; use lower case)");
   // eslint-disable-next-line no-control-regex
