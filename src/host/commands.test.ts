@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commandLine, lastLines, sudoRefusal, wrapArgv, writeFileArgv } from "./commands.js";
+import { commandLabel, commandLine, lastLines, sudoRefusal, wrapArgv, writeFileArgv, WRITE_SCRIPT } from "./commands.js";
 
 describe("wrapArgv / commandLine", () => {
   it("adds sudo -n, -u, env and the host-side timeout in that order", () => {
@@ -50,5 +50,18 @@ describe("sudoRefusal and lastLines", () => {
   it("keeps the last non-empty lines", () => {
     expect(lastLines("a\n\nb  \nc\n", 2)).toEqual(["b", "c"]);
     expect(lastLines("")).toEqual([]);
+  });
+});
+
+// Issue 9 (9): connection-loss and timeout errors printed the whole inline script.
+describe("commandLabel", () => {
+  it("names an inline script by its label and shows its short arguments, never a script passed as one", () => {
+    expect(commandLabel(writeFileArgv("/etc/x.conf", { owner: "root", group: "prosody", mode: 0o640 }))).toBe("write script /etc/x.conf root prosody 0640");
+    const lua = "for i = 1, #arg do\n  print(arg[i])\nend";
+    expect(commandLabel(["sh", "-c", "set -e\nlong script", "gather", "/usr/lib/jitsi-meet-prosody", lua, "basexx"])).toBe("gather script /usr/lib/jitsi-meet-prosody <3-line text> basexx");
+    expect(commandLabel(["sh", "-c", "x", "lock", "a".repeat(300)])).toBe(`lock script ${"a".repeat(77)}…`);
+    expect(commandLabel(["sh", "-c", "sleep 1; echo never"])).toBe("sh -c sleep 1; echo never");
+    expect(commandLabel(["systemctl", "restart", "prosody"])).toBe("systemctl restart prosody");
+    expect(commandLabel(writeFileArgv("/x", { owner: "root", group: "root", mode: 0o600 }))).not.toContain(WRITE_SCRIPT.split("\n")[2]!);
   });
 });

@@ -126,14 +126,14 @@ export function writeError(path: string, opts: WriteOptions, code: number, stder
   });
 }
 
-/** argv for writeFile (to be run with sudo): `sh -c SCRIPT sh PATH OWNER GROUP MODE`. */
+/** argv for writeFile (to be run with sudo): `sh -c SCRIPT write PATH OWNER GROUP MODE`. */
 export function writeFileArgv(path: string, opts: WriteOptions): string[] {
   if (!path.startsWith("/")) throw new TypeError(`writeFile: path must be absolute, got ${JSON.stringify(path)}`);
   if (path.endsWith("/")) throw new TypeError(`writeFile: path names a directory: ${JSON.stringify(path)}`);
   if (!ACCOUNT.test(opts.owner)) throw new TypeError(`writeFile: invalid owner ${JSON.stringify(opts.owner)}`);
   if (!ACCOUNT.test(opts.group)) throw new TypeError(`writeFile: invalid group ${JSON.stringify(opts.group)}`);
   if (!Number.isInteger(opts.mode) || opts.mode < 0 || opts.mode > 0o7777) throw new TypeError(`writeFile: invalid mode ${opts.mode}`);
-  return ["sh", "-c", WRITE_SCRIPT, "sh", path, opts.owner, opts.group, opts.mode.toString(8).padStart(4, "0")];
+  return ["sh", "-c", WRITE_SCRIPT, "write", path, opts.owner, opts.group, opts.mode.toString(8).padStart(4, "0")];
 }
 
 /** The last non-empty lines of some output, for error messages. */
@@ -161,8 +161,22 @@ export function sudoRefusal(stderr: string, where: string, loginUser: string, co
   return null;
 }
 
-/** How a command is named in messages: an inline script `sh -c SCRIPT NAME ARGS…` shows as `NAME ARGS…`. */
+/** Longest argument shown as is in a command's label. */
+const LABEL_ARG_MAX = 78;
+
+/**
+ * How a command is named in messages (failures, timeouts, a lost connection): an inline script
+ * `sh -c SCRIPT LABEL ARGS…` shows as `LABEL script ARGS…`, never its text; an argument that is itself a script or
+ * program text (several lines) shows as `<N-line text>`, a very long one cut short.
+ */
 export function commandLabel(argv: readonly string[]): string {
-  if (argv[0] === "sh" && argv[1] === "-c" && argv.length >= 4) return `${argv[3]} script ${argv.slice(4).join(" ")}`.trim();
+  if (argv[0] === "sh" && argv[1] === "-c" && argv.length >= 4) {
+    const args = argv.slice(4).map((a) => {
+      const lines = a.split("\n").length;
+      if (lines > 1) return `<${lines}-line text>`;
+      return a.length > LABEL_ARG_MAX ? `${a.slice(0, LABEL_ARG_MAX - 1)}…` : a;
+    });
+    return [`${argv[3]} script`, ...args].join(" ");
+  }
   return argv.join(" ");
 }

@@ -212,6 +212,9 @@ describe.skipIf(!isRoot)("ssh host against a real sshd", () => {
       execFileSync("kill", ["-KILL", session]);
       const e = await write;
       expect(e).toBeInstanceOf(HostError);
+      // Named by its label, not by the script's text (issue 9, 9).
+      expect((e as HostError).message).toBe(`SSH connection to ${sshd.address}:${sshd.port} lost during \`write script ${target} root root 0644\``);
+      expect((e as HostError).format()).not.toContain("mktemp");
       await cutter.close();
       // The script on the host sees the end of its input (or a hangup), refuses the short content, removes its temp file.
       for (let i = 0; i < 100 && readdirSync(dir).length > 1; i++) await new Promise((r) => setTimeout(r, 50));
@@ -232,6 +235,9 @@ describe.skipIf(!isRoot)("ssh host against a real sshd", () => {
         expect(ps.stdout.trim()).toBe("");
       }
       expect((await user.check(["echo", "still usable"])).stdout).toBe("still usable\n");
+      // An inline script is named by its label, not by its text.
+      const script = await caught(user.run(["sh", "-c", 'sleep "$1"\n# a long script that must not be printed', "sleeper", "977"], { timeoutMs: 700 }));
+      expect(script.message).toBe("`sleeper script 977` timed out after 700ms and was stopped");
       // A command that finishes in time is not affected by the host-side timeout wrapper.
       expect((await user.check(["sh", "-c", "sleep 0.1; exit 0"], { timeoutMs: 5000, sudo: true })).code).toBe(0);
     });

@@ -4,8 +4,7 @@ import type { Duplex } from "node:stream";
 import { NodeSSH } from "node-ssh";
 import { HostError, UsageError } from "../errors.js";
 import type { Inventory } from "../inventory-types.js";
-import { commandLine, lastLines, sudoRefusal, TIMEOUT_EXIT_CODES, writeError, writeFileArgv, writeFileStdin } from "./commands.js";
-import { commandLabel } from "./commands.js";
+import { commandLabel, commandLine, lastLines, sudoRefusal, TIMEOUT_EXIT_CODES, writeError, writeFileArgv, writeFileStdin } from "./commands.js";
 import type { Host, RunOptions, RunResult, WriteOptions } from "./host.js";
 import { connectError, hostKeyError } from "./ssh-errors.js";
 import {
@@ -193,8 +192,8 @@ class SshHost implements Host {
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const timeoutMs = opts.timeoutMs ?? this.ssh.commandTimeoutMs;
     const cmd = commandLine(argv, { ...opts, timeoutMs }, this.ssh.user);
-    // The argv (never secrets: callers put those on stdin) names the command in errors.
-    const shown = argv.join(" ");
+    // The command as errors name it (never secrets: callers put those on stdin); an inline script by its label.
+    const shown = commandLabel(argv);
     if (this.closed) throw this.lost(`\`${shown}\``);
     const release = await this.slot();
     try {
