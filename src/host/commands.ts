@@ -161,6 +161,19 @@ export function sudoRefusal(stderr: string, where: string, loginUser: string, co
   return null;
 }
 
+/**
+ * The HostError for a command `check` found failing: its label and exit code, and its last stderr lines only. Its
+ * standard output is never quoted: the commands checked are fact gatherers whose output is data, often file
+ * contents (base64 of jicofo.conf, Prosody's account files) that hold secrets.
+ */
+export function checkError(argv: readonly string[], code: number, stderr: string, where: string): HostError {
+  const lines = lastLines(stderr);
+  return new HostError(`\`${commandLabel(argv)}\` failed with exit code ${code}`, {
+    where,
+    lines: lines.length ? lines : ["(no error output; its standard output is not shown, as it may hold file contents)"],
+  });
+}
+
 /** Longest argument shown as is in a command's label. */
 const LABEL_ARG_MAX = 78;
 

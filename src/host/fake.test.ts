@@ -60,6 +60,22 @@ describe("FakeHost", () => {
     await expect(h.run(["slow"])).rejects.toThrow(/timed out/);
   });
 
+  // Issue 9 (9): the gather script's failure quoted its stdout, base64 of files that hold secrets.
+  it("check never quotes a failing command's standard output (it may carry file contents), only its stderr", async () => {
+    const secretFile = Buffer.from('app_secret = "s3cr3t-in-a-file"\n').toString("base64");
+    const h = new FakeHost({
+      commands: [
+        { argv: ["sh", "-c", "<read>", "read", "/etc/x"], sudo: true, result: { code: 1, stdout: `@@file /etc/x\nroot root 640\n${secretFile}\n` } },
+        { argv: ["sh", "-c", "<read>", "read", "/etc/y"], sudo: true, result: { code: 2, stdout: secretFile, stderr: "base64: /etc/y: Input/output error\n" } },
+      ],
+    });
+    const quiet = (await h.check(["sh", "-c", "<read>", "read", "/etc/x"], { sudo: true }).catch((e: unknown) => e)) as HostError;
+    expect(quiet.format()).toBe("fake: `read script /etc/x` failed with exit code 1\n  (no error output; its standard output is not shown, as it may hold file contents)");
+    const loud = (await h.check(["sh", "-c", "<read>", "read", "/etc/y"], { sudo: true }).catch((e: unknown) => e)) as HostError;
+    expect(loud.lines).toEqual(["base64: /etc/y: Input/output error"]);
+    for (const e of [quiet, loud]) expect(e.format()).not.toContain(secretFile);
+  });
+
   it("reports expected commands that never ran", () => {
     const h = new FakeHost({ commands: [{ argv: ["x"] }] });
     expect(() => h.assertDone()).toThrow(/never ran:\n    \["x"\]/);

@@ -1,7 +1,7 @@
 // A strict fake Host for task tests: only the commands it was given run; anything else throws and is reported.
 import type { Duplex } from "node:stream";
 import { HostError } from "../errors.js";
-import { commandLabel, commandLine, lastLines, receiveUpload, WRITE_INCOMPLETE_EXIT, writeError, writeFileStdin } from "./commands.js";
+import { checkError, commandLine, receiveUpload, WRITE_INCOMPLETE_EXIT, writeError, writeFileStdin } from "./commands.js";
 import type { Host, RunOptions, RunResult, WriteOptions } from "./host.js";
 
 /** One command the test expects, and what it returns. */
@@ -135,9 +135,7 @@ export class FakeHost implements Host {
   /** Like run; a non-zero exit becomes a HostError, as on the real host. */
   async check(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const r = await this.run(argv, opts);
-    if (r.code !== 0) {
-      throw new HostError(`\`${commandLabel(argv)}\` failed with exit code ${r.code}`, { where: this.name, lines: lastLines(r.stderr.trim() ? r.stderr : r.stdout) });
-    }
+    if (r.code !== 0) throw checkError(argv, r.code, r.stderr, this.name);
     return r;
   }
 

@@ -136,6 +136,9 @@ describe.skipIf(!isRoot)("ssh host against a real sshd", () => {
       expect(e.message).toContain("exit code 4");
       expect(e.where).toBe("user-host");
       expect(e.lines).toEqual(["first", "the real problem"]);
+      // Standard output is never quoted: a fact gatherer's output is data, often file contents.
+      const quiet = await caught(user.check(["sh", "-c", "printf '%s\\n' c2VjcmV0LWluLWEtZmlsZQ==; exit 5", "read", "/etc/x"]));
+      expect(quiet.format()).toBe("user-host: `read script /etc/x` failed with exit code 5\n  (no error output; its standard output is not shown, as it may hold file contents)");
     });
 
     it("readFile: present, missing (null), permission denied (error), and via sudo", async () => {

@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import { NodeSSH } from "node-ssh";
 import { HostError, UsageError } from "../errors.js";
 import type { Inventory } from "../inventory-types.js";
-import { commandLabel, commandLine, lastLines, sudoRefusal, TIMEOUT_EXIT_CODES, writeError, writeFileArgv, writeFileStdin } from "./commands.js";
+import { checkError, commandLabel, commandLine, lastLines, sudoRefusal, TIMEOUT_EXIT_CODES, writeError, writeFileArgv, writeFileStdin } from "./commands.js";
 import type { Host, RunOptions, RunResult, WriteOptions } from "./host.js";
 import { connectError, hostKeyError } from "./ssh-errors.js";
 import {
@@ -291,13 +291,8 @@ class SshHost implements Host {
   /** Like run, but a non-zero exit is a HostError with the last stderr lines. */
   async check(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const r = await this.run(argv, opts);
-    if (r.code !== 0) {
-      // argv never carries secrets (they go through stdin), so it is safe to name the command.
-      throw new HostError(`\`${commandLabel(argv)}\` failed with exit code ${r.code}`, {
-        where: this.name,
-        lines: lastLines(r.stderr.trim() ? r.stderr : r.stdout),
-      });
-    }
+    // argv never carries secrets (they go through stdin), so it is safe to name the command; stdout is never quoted.
+    if (r.code !== 0) throw checkError(argv, r.code, r.stderr, this.name);
     return r;
   }
 
