@@ -27,6 +27,6 @@ const BOTH = `sh -c "$1" accounts "$3"; echo "@@@tmpfiles"; sh -c "$2" tmpfiles 
 export async function configOwnership(host: Host, unit: string, path: string): Promise<ConfigOwnership> {
   const r = await host.check(["sh", "-c", BOTH, "config-ownership", SERVICE_ACCOUNTS, TMPFILES, unit, path]);
   const [accounts = "", tmpfiles = ""] = r.stdout.split(/^@@@tmpfiles$/m);
-  const account = parseServiceAccounts(accounts, [unit]).get(unit) ?? { user: "root", group: null };
+  const account = parseServiceAccounts(accounts, [unit]).get(unit) ?? { user: null, group: null };
   return decideOwnership(unit, account, ownershipOf(path, parseTmpfiles(tmpfiles)));
 }

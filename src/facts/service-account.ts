@@ -5,15 +5,17 @@ import type { Host } from "../host/host.js";
 import { sections } from "./sections.js";
 
 export interface ServiceAccount {
-  /** User= of the unit ("root" when the unit sets none). */
-  user: string;
+  /** User= of the unit ("root" when the unit sets none); null when the unit does not exist. */
+  user: string | null;
   /** Group= of the unit, else the user's primary group; null when neither can be resolved on the host. */
   group: string | null;
 }
 
-// $@ units. For each: "@@<unit>", then the user and the group on one line each ("-" when unknown).
+// $@ units. For each: "@@<unit>", then the user and the group on one line each ("-" when unknown, and both
+// unknown for a unit that does not exist: its package is not installed yet).
 export const SERVICE_ACCOUNTS = `for u in "$@"; do
   echo "@@$u"
+  [ "$(systemctl show -p LoadState --value "$u" 2>/dev/null)" = loaded ] || { echo -; echo -; continue; }
   user=$(systemctl show -p User --value "$u" 2>/dev/null); group=$(systemctl show -p Group --value "$u" 2>/dev/null)
   user=\${user:-root}
   if [ -z "$group" ]; then group=$(id -gn -- "$user" 2>/dev/null) || group=-; fi
@@ -26,8 +28,8 @@ export function parseServiceAccounts(output: string, units: readonly string[]): 
   const s = sections(output);
   const out = new Map<string, ServiceAccount>();
   for (const u of units) {
-    const [user = "root", group = "-"] = (s.get(u) ?? "").split("\n");
-    out.set(u, { user: user || "root", group: group && group !== "-" ? group : null });
+    const [user = "-", group = "-"] = (s.get(u) ?? "-\n-").split("\n");
+    out.set(u, { user: user === "-" ? null : user || "root", group: group && group !== "-" ? group : null });
   }
   return out;
 }

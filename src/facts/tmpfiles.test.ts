@@ -40,12 +40,13 @@ describe("config file ownership", () => {
     expect(decideOwnership("jicofo", { user: "jicofo", group: null }, {}).group).toBeNull();
   });
   it("reads User=/Group= per unit; a unit without User= runs as root; an unknown group is null", () => {
-    const m = parseServiceAccounts("@@jicofo\njicofo\njitsi\n@@nginx\n\nroot\n@@ghost\nghost\n-\n", ["jicofo", "nginx", "ghost", "absent"]);
+    const m = parseServiceAccounts("@@jicofo\njicofo\njitsi\n@@nginx\n\nroot\n@@ghost\nghost\n-\n@@gone\n-\n-\n", ["jicofo", "nginx", "ghost", "gone", "absent"]);
     expect(Object.fromEntries(m)).toEqual({
       jicofo: { user: "jicofo", group: "jitsi" },
       nginx: { user: "root", group: "root" },
       ghost: { user: "ghost", group: null },
-      absent: { user: "root", group: null },
+      gone: { user: null, group: null },
+      absent: { user: null, group: null },
     });
   });
 });
