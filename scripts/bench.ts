@@ -15,7 +15,7 @@ import type { Host } from "../src/host/host.js";
 import type { HostReport } from "../src/runner.js";
 import type { Task } from "../src/task.js";
 import { downHost, upHost, type HostState, type SandboxHost } from "../test/sandbox/host.js";
-import { REPO } from "../test/sandbox/paths.js";
+import { INVENTORY_DIR, REPO } from "../test/sandbox/paths.js";
 
 const USAGE = `usage: npm run bench -- [options]
   --hosts N                 sandbox hosts bench-1..bench-N (default 5)
@@ -121,7 +121,9 @@ interface TaskTiming {
 async function cli(args: string[], tmp: string, what: string): Promise<CliRun> {
   const reportFile = join(tmp, `report-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const t0 = performance.now();
-  current = execa("node", [CLI, ...args, "--report", reportFile], { cwd: REPO, reject: false, all: true, env: { FORCE_COLOR: "0" }, timeout: 20 * 60_000 });
+  // The sandbox's inventories live in its own directory (test/sandbox/paths.ts), never in ./inventory.
+  const env = { FORCE_COLOR: "0", PROVISION_INVENTORY_DIR: INVENTORY_DIR };
+  current = execa("node", [CLI, ...args, "--report", reportFile], { cwd: REPO, reject: false, all: true, env, timeout: 20 * 60_000 });
   const r = await current;
   const ms = performance.now() - t0;
   current = undefined;
@@ -263,7 +265,7 @@ async function tracedRun(name: string, verify: boolean): Promise<Trace> {
     },
   }));
 
-  const inv = loadInventory(name, { dir: join(REPO, "inventory") });
+  const inv = loadInventory(name, { dir: INVENTORY_DIR });
   const t0 = performance.now();
   enter("connect");
   const reports = await runHosts(

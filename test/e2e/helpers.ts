@@ -2,7 +2,7 @@
 import { execa } from "execa";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO } from "../sandbox/paths.js";
+import { INVENTORY_DIR, REPO } from "../sandbox/paths.js";
 
 export interface CliResult {
   code: number;
@@ -12,9 +12,18 @@ export interface CliResult {
   all: string;
 }
 
-/** Run `provision ARGS` (the built dist/src/cli.js) from the repository root. */
+/**
+ * Run `provision ARGS` (the built dist/src/cli.js) from the repository root, with the sandbox's inventory directory
+ * (test/sandbox/paths.ts INVENTORY_DIR, never ./inventory) unless `env` names another PROVISION_INVENTORY_DIR.
+ */
 export async function provision(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const r = await execa("node", [join(REPO, "dist/src/cli.js"), ...args], { cwd: REPO, reject: false, env: { ...env, FORCE_COLOR: "0" }, all: true, timeout: 600_000 });
+  const r = await execa("node", [join(REPO, "dist/src/cli.js"), ...args], {
+    cwd: REPO,
+    reject: false,
+    env: { PROVISION_INVENTORY_DIR: INVENTORY_DIR, ...env, FORCE_COLOR: "0" },
+    all: true,
+    timeout: 600_000,
+  });
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, all: r.all ?? "" };
 }
 

@@ -16,15 +16,16 @@ async function main(argv: string[]): Promise<number> {
     if (state !== "fresh" && state !== "jitsi-installed") throw new Error(`unknown state ${state}\n${USAGE}`);
     const t = Date.now();
     const h = await upHost(rest[0], { state, knownHosts: !rest.includes("--no-known-hosts") });
-    console.log(`${h.name} up at ${h.ip} (${state}, ${Date.now() - t} ms)\n  inventory: ${h.inventoryFile}\n  ssh: ssh -i ${h.keyFile} -o UserKnownHostsFile=${h.knownHostsFile} arch@${h.ip}`);
-    return 0;
-  }
-  if (cmd === "down" && rest[0] === "--all") {
-    await downAll();
+    console.log(
+      `${h.name} up at ${h.ip} (${state}, ${Date.now() - t} ms)\n  inventory: ${h.inventoryFile}\n` +
+        `  provision: npx provision --inventory ${h.inventoryDir} --host ${h.name}   (or export PROVISION_INVENTORY_DIR=${h.inventoryDir})\n` +
+        `  ssh: ssh -i ${h.keyFile} -o UserKnownHostsFile=${h.knownHostsFile} arch@${h.ip}`,
+    );
     return 0;
   }
   if (cmd === "down" && rest[0]) {
-    await downHost(rest[0]);
+    const kept = rest[0] === "--all" ? await downAll() : await downHost(rest[0]);
+    for (const f of kept) console.log(`kept ${f}: changed since the sandbox wrote it`);
     return 0;
   }
   if (cmd === "list") {

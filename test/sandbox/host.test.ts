@@ -1,10 +1,12 @@
-// Sandbox host lifecycle: up writes inventory + known_hosts, ssh works, down leaves nothing behind.
+// Sandbox host lifecycle: up writes inventory + known_hosts, ssh works, down leaves nothing behind (but never an
+// operator's file: the sandbox's inventories live in its own directory and only its own unchanged files are removed).
 import { execFile } from "node:child_process";
-import { access, readdir, readFile, stat } from "node:fs/promises";
+import { access, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { downHost, upHost } from "./host.js";
-import { IPS_DIR } from "./paths.js";
+import { INVENTORY_DIR, IPS_DIR, REPO } from "./paths.js";
 import { mountsUnder, pidsOfHostDir } from "./procs.js";
 
 const run = promisify(execFile);
@@ -21,7 +23,10 @@ describe("sandbox host lifecycle", () => {
   afterAll(async () => {
     await downHost("life-a").catch(() => undefined);
     await downHost("life-b").catch(() => undefined);
+    for (const n of ["life-c", "life-d", "life-e"]) await downHost(n).catch(() => undefined);
+    for (const f of operatorFiles) await rm(f, { force: true });
   });
+  const operatorFiles: string[] = [];
 
   it("comes up as an Arch-like host reachable over ssh with the recorded host key, and down removes everything", async () => {
     const h = await upHost("life-a");
@@ -71,7 +76,43 @@ describe("sandbox host lifecycle", () => {
     await h.down();
   });
 
+  it("never touches the repository's inventory/: an operator's NAME.env and NAME.secrets.env survive up and down", async () => {
+    const repoInv = join(REPO, "inventory");
+    const env = join(repoInv, "life-c.env");
+    const secrets = join(repoInv, "life-c.secrets.env");
+    await writeFile(env, "# an operator's own host\nSSH_USER=ops\nJWT_APP_ID=real\n");
+    await writeFile(secrets, "JWT_APP_SECRET=operator-secret-that-must-survive-0123456789\n", { mode: 0o600 });
+    operatorFiles.push(env, secrets);
+    const before = [await readFile(env, "utf8"), await readFile(secrets, "utf8")];
+    const h = await upHost("life-c");
+    expect([await readFile(env, "utf8"), await readFile(secrets, "utf8")]).toEqual(before);
+    await h.down();
+    expect([await readFile(env, "utf8"), await readFile(secrets, "utf8")]).toEqual(before);
+    expect(h.inventoryDir).toBe(INVENTORY_DIR);
+    expect(h.inventoryFile).toBe(join(INVENTORY_DIR, "life-c.env"));
+    expect(await exists(h.inventoryFile)).toBe(false);
+  });
+
+  it("up refuses to overwrite an inventory file it did not write, and down leaves it (and one edited since) in place", async () => {
+    await mkdir(INVENTORY_DIR, { recursive: true });
+    const foreign = join(INVENTORY_DIR, "life-d.secrets.env");
+    await writeFile(foreign, "JWT_APP_SECRET=not-the-sandboxes-0123456789abcdefghijkl\n", { mode: 0o600 });
+    operatorFiles.push(foreign);
+    await expect(upHost("life-d")).rejects.toThrow(/life-d\.secrets\.env already exists and this host did not write it; not overwriting it/);
+    expect(await readFile(foreign, "utf8")).toBe("JWT_APP_SECRET=not-the-sandboxes-0123456789abcdefghijkl\n");
+    expect(await exists(join(INVENTORY_DIR, "life-d.env"))).toBe(false);
+
+    // A file the sandbox wrote but someone changed since is no longer the sandbox's: down keeps it and says so.
+    const h = await upHost("life-e");
+    await writeFile(h.inventoryFile, (await readFile(h.inventoryFile, "utf8")) + "# my note\n");
+    operatorFiles.push(h.inventoryFile);
+    const secretsFile = h.inventoryFile.replace(/\.env$/, ".secrets.env");
+    expect(await h.down()).toEqual([h.inventoryFile]);
+    expect(await readFile(h.inventoryFile, "utf8")).toMatch(/# my note\n$/);
+    expect(await exists(secretsFile)).toBe(false);
+  });
+
   it("down of a host that never came up is a no-op", async () => {
-    await expect(downHost("never-up")).resolves.toBeUndefined();
+    await expect(downHost("never-up")).resolves.toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { claimHostDir, claimIp, ipsClaimedBy, releaseIp, validateName } from "./alloc.js";
 import { ensureClientKey } from "./keys.js";
 import { inventoryFiles, removeInventory, writeInventory } from "./inventory.js";
-import { CLIENT_KEY, HOSTS_DIR, INIT_SCRIPT, IPS_DIR, REPO, hostDir } from "./paths.js";
+import { CLIENT_KEY, HOSTS_DIR, INIT_SCRIPT, INVENTORY_DIR, IPS_DIR, REPO, hostDir } from "./paths.js";
 import { alive, firstChild, killAndWait, mountsUnder, pidsOfHostDir } from "./procs.js";
 import { ensureSetup } from "./setup.js";
 
@@ -36,8 +36,10 @@ export interface SandboxHost {
   ip: string;
   /** State directory <sandbox dir>/hosts/<name> (see paths.ts). */
   dir: string;
-  /** inventory/<name>.env. */
+  /** <INVENTORY_DIR>/<name>.env: the sandbox's own inventory directory (paths.ts), not the repository's. */
   inventoryFile: string;
+  /** The directory holding inventoryFile: pass it to provision as --inventory or PROVISION_INVENTORY_DIR. */
+  inventoryDir: string;
   /** Known-hosts file holding this host's key (empty when up ran with knownHosts: false). */
   knownHostsFile: string;
   /** Client private key (shared by all hosts). */
@@ -51,7 +53,7 @@ export interface SandboxHost {
   /** Empties the command log. */
   clearCommandLog(): Promise<void>;
   /** Same as downHost(name). */
-  down(): Promise<void>;
+  down(): Promise<string[]>;
 }
 
 const HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -89,6 +91,7 @@ function makeHost(name: string, ip: string, pid: number): SandboxHost {
     dir,
     pid,
     inventoryFile: inventoryFiles(name).env,
+    inventoryDir: INVENTORY_DIR,
     knownHostsFile: join(dir, "known_hosts"),
     keyFile: CLIENT_KEY,
     exec: (cmd, opts) => execIn(pid, cmd, opts),
@@ -196,8 +199,12 @@ export async function getHost(name: string): Promise<SandboxHost> {
   return makeHost(name, ip, pid);
 }
 
-/** Stops a host (every process in its namespaces) and removes its state dir, address and inventory. */
-export async function downHost(name: string): Promise<void> {
+/**
+ * Stops a host (every process in its namespaces) and removes its state dir, address and the inventory files it
+ * wrote (only those, and only while unchanged: see inventory.ts); returns the inventory files kept because they
+ * changed since.
+ */
+export async function downHost(name: string): Promise<string[]> {
   validateName(name);
   const dir = hostDir(name);
   const survivors = await killAndWait(await pidsOfHostDir(dir));
@@ -205,10 +212,12 @@ export async function downHost(name: string): Promise<void> {
   const mounts = await mountsUnder(dir);
   if (mounts.length) throw new Error(`sandbox ${name}: mounts still present under ${dir}: ${mounts.join(", ")}; not deleting`);
   const ip = (await readFile(join(dir, "ip"), "utf8").catch(() => "")).trim();
+  // Before the state dir goes: it holds the record of what the sandbox wrote.
+  const kept = await removeInventory(name);
   await run("rm", ["-rf", "--one-file-system", "--", dir]);
   const claimed = await readdir(IPS_DIR).catch(() => [] as string[]);
   for (const addr of new Set([...(ip ? [ip] : []), ...(await ipsClaimedBy(name, claimed))])) await releaseIp(addr);
-  await removeInventory(name);
+  return kept;
 }
 
 /** Names of the hosts that have state (running or not). */
@@ -224,14 +233,15 @@ export async function listHosts(): Promise<{ name: string; ip: string; running: 
   return out;
 }
 
-/** Brings down every host with state, and releases addresses left by interrupted runs. */
-export async function downAll(): Promise<void> {
+/** Brings down every host with state, and releases addresses left by interrupted runs; returns inventory files kept. */
+export async function downAll(): Promise<string[]> {
   const hosts = await listHosts();
-  await Promise.all(hosts.map((h) => downHost(h.name)));
+  const kept = (await Promise.all(hosts.map((h) => downHost(h.name)))).flat();
   const claimed = await readdir(IPS_DIR).catch(() => [] as string[]);
   for (const n of claimed) {
     const owner = (await readFile(join(IPS_DIR, n, "name"), "utf8").catch(() => "")).trim();
     const stillUsed = owner && (await access(hostDir(owner)).then(() => true, () => false));
     if (!stillUsed) await releaseIp(`127.0.0.${n}`);
   }
+  return kept;
 }

@@ -1,4 +1,4 @@
-// Where the sandbox keeps its state (/srv/provision-sandbox, or $PROVISION_SANDBOX_DIR) and <repo>/inventory.
+// Where the sandbox keeps its state (/srv/provision-sandbox, or $PROVISION_SANDBOX_DIR), its hosts' inventories included.
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,8 +17,12 @@ export const HOSTS_DIR = join(SANDBOX_DIR, "hosts");
 export const IPS_DIR = join(SANDBOX_DIR, "ips");
 /** The client key pair shared by all hosts. */
 export const CLIENT_KEY = join(SANDBOX_DIR, "id_ed25519");
-/** Inventory files written by `up`. */
-export const INVENTORY_DIR = join(REPO, "inventory");
+/**
+ * The sandbox's own inventory directory, where `up` writes <name>.env and <name>.secrets.env: never the
+ * repository's inventory/, which holds the operator's files. Point provision at it with
+ * `--inventory <dir>` or PROVISION_INVENTORY_DIR.
+ */
+export const INVENTORY_DIR = join(SANDBOX_DIR, "inventory");
 /** The script that becomes PID 1 of a host. */
 export const INIT_SCRIPT = join(REPO, "test", "sandbox", "host-init.sh");
 
