@@ -41,6 +41,18 @@ describe("XmppSession", () => {
     expect((err as VerifyError).message).toBe('stream error from the server: host-unknown "no such host" (during stream open (stream features))');
   });
 
+  it("recognises Prosody 13's stream error, sent without declaring the stream prefix, before its <close/>", async () => {
+    const url = await scripted((f, ws) => {
+      if (f.startsWith("<open")) {
+        ws.send(OPEN);
+        ws.send(`<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>This server does not serve guest.d</text></stream:error>`);
+        ws.send(`<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>`);
+      }
+    });
+    const err = await XmppSession.connect(opts(url)).catch((e: unknown) => e);
+    expect((err as VerifyError).message).toBe('stream error from the server: host-unknown "This server does not serve guest.d" (during stream open (stream features))');
+  });
+
   it("reports the server dropping the connection mid-step", async () => {
     const url = await scripted((f, ws) => {
       if (f.startsWith("<open")) {

@@ -264,7 +264,10 @@ export class XmppSession {
       this.serverClosed = true;
       this.closedReason ??= "the server closed the XMPP stream";
     }
-    if (el.getName() === "error" && el.getNS() === NS.streams) {
+    // Prosody 13 sends the stream error of a closing websocket session as a plain string, without declaring the
+    // stream prefix (`<stream:error><host-unknown …/></stream:error>`): recognise it by its qualified name, as
+    // the web client (Strophe) does.
+    if ((el.getName() === "error" && el.getNS() === NS.streams) || el.name === "stream:error") {
       const e = parseStreamError(el);
       this.streamError = e;
       this.closedReason = `stream error from the server: ${e.condition}${e.text ? ` "${e.text}"` : ""}`;
