@@ -52,7 +52,7 @@ async function configureByHand(): Promise<void> {
   }
   const focusPassword = randomBytes(18).toString("base64url");
   const jicofo = editJicofo(await root(`cat ${PATHS.jicofoConf}`), { domain: d, prosodyAddress: inv.jitsi.prosodyAddress, focusPassword });
-  await root(`cat > ${PATHS.jicofoConf} && chown root:jicofo ${PATHS.jicofoConf} && chmod 640 ${PATHS.jicofoConf}`, jicofo);
+  await root(`cat > ${PATHS.jicofoConf} && chown jicofo:jitsi ${PATHS.jicofoConf} && chmod 600 ${PATHS.jicofoConf}`, jicofo);
   // The verifier connects where the web client's config.js sends clients, so point it at this domain too.
   const configJs = editConfigJs(await root(`cat ${PATHS.configJs}`), { domain: d, guestDomain: inv.jitsi.guestDomain });
   await root(`cat > ${PATHS.configJs}`, configJs);
@@ -75,7 +75,7 @@ async function restartJicofo(): Promise<void> {
     if (/Registered as focus@auth\./.test(log)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`jicofo did not log in: ${await root("tail -20 /var/log/jicofo/jicofo.log; tail -20 /var/log/prosody/prosody.log")}`);
+  throw new Error(`jicofo did not log in: ${await root("tail -20 /var/log/jicofo/jicofo.log; journalctl -u prosody -n 20 -o cat")}`);
 }
 
 beforeAll(async () => {

@@ -51,7 +51,7 @@ jicofo.bridge.brewery-jid = "JvbBrewery@internal.auth.${domain}"
     if ((await h.exec("grep -q 'Registered as focus@' /var/log/jicofo/jicofo.log")).code === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`jicofo did not log in:\n${await run("cat /var/log/jicofo/jicofo.log; tail -20 /var/log/prosody/prosody.log")}`);
+  throw new Error(`jicofo did not log in:\n${await run("cat /var/log/jicofo/jicofo.log; journalctl -u prosody -n 20 -o cat")}`);
 }, 240_000);
 
 afterAll(async () => {
@@ -88,8 +88,13 @@ async function login(room: string, tok?: string) {
 describe("stand-in packages in a sandbox host", () => {
   it("services run as their own users and Prosody loaded every plugin", async () => {
     expect(await run("systemctl is-active jicofo jitsi-videobridge prosody")).toBe("active\nactive\nactive\n");
-    expect((await run("ps -o user= -p $(cat /run/jicofo/jicofo.pid)")).trim()).toBe("jicofo");
-    const log = await run("cat /var/log/prosody/prosody.log /var/log/prosody/prosody.err 2>/dev/null || true");
+    // As the units say (Arch: prosody:prosody; AUR: User=jicofo / User=jvb, no Group=, so the shared group jitsi).
+    const who = (u: string) => run(`ps -o user=,group= -p $(systemctl show -p MainPID --value ${u})`).then((o) => o.trim().split(/\s+/));
+    expect(await who("prosody")).toEqual(["prosody", "prosody"]);
+    expect(await who("jicofo")).toEqual(["jicofo", "jitsi"]);
+    expect(await who("jitsi-videobridge")).toEqual(["jvb", "jitsi"]);
+    // Arch's Prosody logs to syslog: its journal.
+    const log = await run("journalctl -u prosody -o cat --no-pager");
     expect(log).toContain("Activated service 'c2s'"); // the log was really read
     expect(log).not.toMatch(/Error loading|not found|Failed to load/i);
     expect(log).not.toContain(secret);
