@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { HostError } from "./errors.js";
 import { FakeHost, type ExpectedCommand } from "./host/fake.js";
-import { acquireLock, describeHolder, goneFromThisMachine, LOCK_DIR, ourRecord, parseHolder } from "./lock.js";
+import { acquireLock, describeHolder, goneFromThisMachine, LOCK_DIR, ourRecord, parseHolder, releaseAllLocks } from "./lock.js";
 
 const ADDRESS = { host: "10.1.2.3", port: 2222, user: "arch" };
 /** Above Linux's largest pid_max (2^22): never a running process. */
@@ -51,6 +51,28 @@ describe("acquireLock", () => {
     await lock.release(); // once only
     h.assertDone();
     expect(h.raw[1]).toEqual(["sh", "-c", expect.stringContaining('"$2 session="*) rm -rf'), "unlock", LOCK_DIR, h.raw[0]![5]]);
+  });
+
+  // Found by test/e2e/faults.test.ts (Ctrl-C between a write and its restart, three hosts at once): the run was
+  // releasing its lock when the interrupt's grace ran out; releaseAllLocks saw no lock held and the process exited
+  // before the release reached the host, leaving the lock behind.
+  it("releaseAllLocks waits for a release already under way", async () => {
+    const h = fake([{ argv: ["<lock>", LOCK_DIR, ""], sudo: true }, { argv: ["<unlock>", LOCK_DIR], sudo: true }]);
+    const lock = await acquireLock(h, { timeoutMs: 1000, address: ADDRESS });
+    let unlocked = false;
+    const run = h.run.bind(h);
+    h.run = async (argv, opts) => {
+      await new Promise((r) => setTimeout(r, 200));
+      const r = await run(argv, opts);
+      unlocked = true;
+      return r;
+    };
+    const runners = lock.release(); // the run's own release, on its way to the host
+    await releaseAllLocks(2000); // Ctrl-C's, once the grace is over
+    expect(unlocked).toBe(true);
+    await runners;
+    await releaseAllLocks(2000); // nothing held any more: returns at once, runs nothing
+    h.assertDone();
   });
 
   // Issue 9 (4): after kill -9 or a lost connection the next run waited 120 s and failed.

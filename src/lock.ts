@@ -151,11 +151,18 @@ export async function acquireLock(host: Host, o: LockOptions): Promise<HeldLock>
         const [old = "unknown", why = "its holder is gone"] = r.stdout.trimEnd().split("\n");
         o.notice?.(`took over the stale provision lock on ${at} from ${describeHolder(old)}: ${why}`);
       }
+      // One release, however often asked; the lock stays in `held` until it is done, so releaseAllLocks (Ctrl-C)
+      // waits for a release the run has already started instead of exiting under it.
+      let releasing: Promise<void> | undefined;
       const lock: HeldLock = {
-        release: async () => {
-          if (!held.delete(lock)) return;
-          await host.run(["sh", "-c", RELEASE, "unlock", dir, me], { sudo: true });
-        },
+        release: () =>
+          (releasing ??= (async () => {
+            try {
+              await host.run(["sh", "-c", RELEASE, "unlock", dir, me], { sudo: true });
+            } finally {
+              held.delete(lock);
+            }
+          })()),
       };
       held.add(lock);
       return lock;
