@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The one entry point: parse arguments, run, print, and turn typed errors into exit codes.
-import { realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { TASKS } from "../tasks/index.js";
-import { EXIT, ProvisionError, UsageError } from "./errors.js";
+import { EXIT, EXIT_MEANINGS, ProvisionError, UsageError } from "./errors.js";
 import { connectSsh } from "./host/ssh.js";
 import { handleInterrupts } from "./interrupt.js";
 import { errorText, runHosts, type RunOptions } from "./runner.js";
@@ -19,6 +20,27 @@ const positiveInt = (what: string) => (v: string) => {
   return n;
 };
 
+/** The version in package.json (found upward from this file: src/ when run from source, dist/src/ when built). */
+export function version(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "provision" && pkg.version) return pkg.version;
+    }
+    const up = dirname(dir);
+    if (up === dir) return "unknown";
+    dir = up;
+  }
+}
+
+/** The exit code table printed at the end of `provision --help` (the README's table, from EXIT_MEANINGS). */
+export function exitCodesHelp(): string {
+  const lines = Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`);
+  return `\nExit codes:\n${lines.join("\n")}\n`;
+}
+
 /** What a run shares with the process around it. */
 export interface MainOptions {
   /** Aborted on Ctrl-C / SIGTERM: the run stops at its next step. */
@@ -29,6 +51,9 @@ export interface MainOptions {
 export function program(mainOpts: MainOptions = {}): Command {
   const p = new Command("provision")
     .description("Configure an Arch Linux host as a Jitsi Meet server where only JWT holders open rooms, and prove it.")
+    .version(version(), "-V, --version", "print the version")
+    .helpCommand("help [command]", "show the help of provision or of a command")
+    .addHelpText("afterAll", exitCodesHelp)
     .enablePositionalOptions()
     .option("-H, --host <name>", "inventory name of a host (inventory/<name>.env); repeat for several hosts", collect)
     .option("--check", "plan only: show what would change and change nothing")

@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { EXIT, InterruptedError } from "./errors.js";
+import { EXIT, EXIT_MEANINGS, InterruptedError } from "./errors.js";
 
 describe("exit codes", () => {
-  it("are exactly the ones the README's table documents", () => {
+  it("are exactly the ones the README's table documents, with the same meanings (EXIT_MEANINGS is the one source)", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
     const table = readme.slice(readme.indexOf("### Exit codes"), readme.indexOf("## Inventory"));
-    const documented = [...table.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
-    expect(documented.sort((a, b) => a - b)).toEqual(Object.values(EXIT).sort((a, b) => a - b));
+    const rows = [...table.matchAll(/^\| (\d+) \| (.*) \|$/gm)].map((m) => [Number(m[1]), m[2]] as const);
+    expect(rows.map(([c]) => c).sort((a, b) => a - b)).toEqual(Object.values(EXIT).sort((a, b) => a - b));
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(Object.entries(EXIT_MEANINGS).map(([c, m]) => [Number(c), m])));
   });
 
   it("an interruption exits 128 + the signal's number", () => {

@@ -3,6 +3,19 @@
 /** Exit codes, documented in the README (128 + the signal's number for the two that stop a run). */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERNAL: 70, INTERRUPTED: 130, TERMINATED: 143 } as const;
 
+/** What each exit code means: the one source of the README's table and of `provision --help` (a test keeps them equal). */
+export const EXIT_MEANINGS: Record<(typeof EXIT)[keyof typeof EXIT], string> = {
+  [EXIT.OK]: "every host succeeded (and every verification check passed)",
+  [EXIT.FAILED]:
+    "a host failed: a task, a refused host key, an unreachable host, or a verification check; the other hosts still finished, and the summary says which task failed and why",
+  [EXIT.USAGE]:
+    "bad input: unknown command, flag or task name, no host, a missing or invalid inventory (every problem listed), a --report directory that does not exist; checked before connecting, so no host was touched",
+  [EXIT.INTERNAL]: "an internal error (a bug: please report it with the output)",
+  [EXIT.INTERRUPTED]:
+    "interrupted (Ctrl-C, SIGINT): each host stops before its next step (a step in flight gets a few seconds), every host lock this run holds is released (best effort, within about 5 s), then provision exits; files are old or new, never partial. A second Ctrl-C exits at once (a lock left behind is taken over as stale by the next run)",
+  [EXIT.TERMINATED]: "terminated (SIGTERM): the same as 130",
+};
+
 export interface ErrorDetail {
   /** Where it happened: a host name, a file, a task. */
   where?: string;
