@@ -1,24 +1,8 @@
 // Issue 12: --version, `provision help [command]`, exit codes in --help (in-process: main() with argv, output captured).
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "./cli.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { run } from "../test/cli-run.js";
 import { EXIT_MEANINGS } from "./errors.js";
-
-/** Run the CLI in-process; stdout and stderr are captured, not printed. */
-export async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
-  try {
-    const code = await main(["node", "provision", ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 afterEach(() => {
   process.exitCode = undefined;

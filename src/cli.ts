@@ -12,6 +12,7 @@ import { errorText, runHosts, type RunOptions } from "./runner.js";
 import { VERIFY_PUBLIC } from "../tasks/verify.js";
 import { commandToken, commandVerify } from "./commands.js";
 import { finish, loadAll } from "./hosts.js";
+import { didYouMean } from "./suggest.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
 const positiveInt = (what: string) => (v: string) => {
@@ -68,14 +69,20 @@ export function program(mainOpts: MainOptions = {}): Command {
     .option("--inventory <dir>", "inventory directory (default $PROVISION_INVENTORY_DIR or ./inventory)")
     .addOption(new Option("--no-verify", "skip the verification at the end (same as --skip verify)"))
     .showHelpAfterError("(run provision --help for usage)")
+    .allowExcessArguments(true) // a word that is no command is refused below, with "did you mean"
     .exitOverride()
-    .action(async (o) => {
+    .action(async (o: RunFlags, cmd: Command) => {
+      const [word] = cmd.args;
+      if (word !== undefined) {
+        const commands = cmd.commands.map((c) => c.name());
+        throw new UsageError(`unknown command '${word}'${didYouMean(word, commands, 3)}`, { fix: `commands: ${commands.join(", ")}; see provision --help` });
+      }
       process.exitCode = await commandRun(o, mainOpts.signal);
     });
 
   p.command("token")
     .description("mint a join link: https://<domain>/<room>?jwt=<token>")
-    .requiredOption("-H, --host <name>", "inventory name of the host")
+    .requiredOption("-H, --host <name>", "inventory name of the host (one)", collect)
     .requiredOption("--room <room>", "room name (lower case), or '*' for every room")
     .option("--name <name>", "display name (context.user.name)")
     .option("--email <email>", "e-mail (context.user.email)")
@@ -125,11 +132,28 @@ export interface RunFlags {
 
 function checkTaskNames(names: string[] | undefined, flag: string): void {
   const known = TASKS.map((t) => t.name);
+  if (names !== undefined && names.length === 0)
+    throw new UsageError(`${flag} needs at least one task name`, { fix: `use names from: ${known.join(", ")}` });
   const bad = (names ?? []).filter((n) => !known.includes(n));
   if (bad.length)
-    throw new UsageError(`unknown task name${bad.length > 1 ? "s" : ""} in ${flag}: ${bad.join(", ")}`, {
+    throw new UsageError(`unknown task name${bad.length > 1 ? "s" : ""} in ${flag}: ${bad.map((n) => `${n}${didYouMean(n, known, 3)}`).join(", ")}`, {
       fix: `use names from: ${known.join(", ")}`,
     });
+}
+
+/**
+ * Everything about the main command's flags that can be checked before connecting: task names, an empty --only,
+ * a selection that leaves no task to run. Throws a UsageError (exit 2).
+ */
+export function checkRunFlags(o: RunFlags): void {
+  checkTaskNames(o.only, "--only");
+  checkTaskNames(o.skip, "--skip");
+  const opts = runOptions(o);
+  const left = TASKS.filter((t) => (!opts.only?.length || opts.only.includes(t.name)) && !(opts.skip ?? []).includes(t.name));
+  if (left.length === 0) {
+    const why = [o.only ? `--only ${o.only.join(",")}` : "", o.skip?.length ? `--skip ${o.skip.join(",")}` : "", o.check ? "--check (skips verify)" : "", o.verify === false ? "--no-verify" : ""].filter(Boolean);
+    throw new UsageError(`nothing left to run: ${why.join(" with ")} selects no task`, { fix: "leave at least one task selected (see provision tasks)" });
+  }
 }
 
 /** The runner's options for the main command's flags (--public reaches the verify task as a seed fact). */
@@ -147,9 +171,8 @@ export function runOptions(o: RunFlags, signal?: AbortSignal): RunOptions {
 }
 
 async function commandRun(o: RunFlags, signal?: AbortSignal): Promise<number> {
+  checkRunFlags(o);
   const invs = loadAll(o.host, o.inventory);
-  checkTaskNames(o.only, "--only");
-  checkTaskNames(o.skip, "--skip");
   const reports = await runHosts(invs, TASKS, (inv) => connectSsh(inv.name, inv.ssh, { acceptNewHostKey: o.acceptNewHostKey }), runOptions(o, signal));
   return finish(reports, Boolean(o.check), o.report);
 }

@@ -9,7 +9,8 @@ import { errorText, type HostReport } from "./runner.js";
 import { finish, loadAll } from "./hosts.js";
 
 export interface TokenFlags {
-  host: string;
+  /** Exactly one (--host may be repeated on the command line; more than one is refused). */
+  host: string[];
   room: string;
   name?: string;
   email?: string;
@@ -20,7 +21,9 @@ export interface TokenFlags {
 
 /** Mint a token for a room and print the join link. */
 export async function commandToken(o: TokenFlags): Promise<number> {
-  const inv = loadInventory(o.host, { dir: o.inventory });
+  if (o.host.length !== 1)
+    throw new UsageError(`token takes one host, got ${o.host.length}: ${o.host.join(", ")}`, { fix: "run provision token once per host: each host has its own domain and secret" });
+  const inv = loadInventory(o.host[0]!, { dir: o.inventory });
   validateRoomName(o.room);
   let ttlSeconds: number;
   try {
