@@ -11,7 +11,7 @@ import { handleInterrupts } from "./interrupt.js";
 import { errorText, runHosts, type RunOptions } from "./runner.js";
 import { VERIFY_PUBLIC } from "../tasks/verify.js";
 import { commandToken, commandVerify } from "./commands.js";
-import { finish, loadAll } from "./hosts.js";
+import { checkReportPath, finish, loadAll } from "./hosts.js";
 import { didYouMean } from "./suggest.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
@@ -143,11 +143,12 @@ function checkTaskNames(names: string[] | undefined, flag: string): void {
 
 /**
  * Everything about the main command's flags that can be checked before connecting: task names, an empty --only,
- * a selection that leaves no task to run. Throws a UsageError (exit 2).
+ * the --report path, a selection that leaves no task to run (the inventories are checked next, by loadAll). Throws a UsageError (exit 2).
  */
 export function checkRunFlags(o: RunFlags): void {
   checkTaskNames(o.only, "--only");
   checkTaskNames(o.skip, "--skip");
+  checkReportPath(o.report);
   const opts = runOptions(o);
   const left = TASKS.filter((t) => (!opts.only?.length || opts.only.includes(t.name)) && !(opts.skip ?? []).includes(t.name));
   if (left.length === 0) {

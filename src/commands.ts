@@ -6,7 +6,7 @@ import { loadInventory } from "./inventory.js";
 import { ANY_ROOM, joinLink, mintToken, validateRoomName } from "./token.js";
 import { verifyHost } from "./verify/index.js";
 import { errorText, type HostReport } from "./runner.js";
-import { finish, loadAll } from "./hosts.js";
+import { checkReportPath, finish, loadAll } from "./hosts.js";
 
 export interface TokenFlags {
   /** Exactly one (--host may be repeated on the command line; more than one is refused). */
@@ -47,6 +47,7 @@ export interface VerifyFlags {
 
 /** Run only the verification on each host, print the check table, exit 1 if any check failed. */
 export async function commandVerify(o: VerifyFlags): Promise<number> {
+  checkReportPath(o.report); // before connecting, not after every host was verified
   const invs = loadAll(o.host, o.inventory);
   const reports = await Promise.all(
     invs.map(async (inv): Promise<HostReport> => {

@@ -1,6 +1,6 @@
 // Shared by the commands: load several hosts' inventories at once, and end a run (summary, report, exit code).
-import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { accessSync, closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, ProvisionError, UsageError } from "./errors.js";
 import { loadInventory } from "./inventory.js";
 import type { Inventory } from "./inventory-types.js";
@@ -25,6 +25,37 @@ export function loadAll(names: string[] | undefined, dir: string | undefined): I
   if (errors.length > 1)
     throw new UsageError(`${errors.length} inventories are invalid`, { lines: errors.flatMap((e) => e.format().split("\n")) });
   return invs;
+}
+
+/**
+ * Refuse a --report path that cannot be written, before connecting to any host (exit 2), instead of finding out
+ * after the whole run: its directory must exist, be a directory and be writable, and the path must not be a directory.
+ */
+export function checkReportPath(file: string | undefined): void {
+  if (file === undefined) return;
+  const fix = "give --report a file in an existing, writable directory";
+  if (file === "") throw new UsageError("--report needs a file name", { fix });
+  const path = resolve(file);
+  const dir = dirname(path);
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new UsageError(`--report ${file}: the directory ${dir} does not exist`, { fix });
+  }
+  if (!st.isDirectory()) throw new UsageError(`--report ${file}: ${dir} is not a directory`, { fix });
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UsageError(`--report ${file}: the directory ${dir} is not writable`, { fix });
+  }
+  let target;
+  try {
+    target = statSync(path);
+  } catch {
+    return; // a new file
+  }
+  if (target.isDirectory()) throw new UsageError(`--report ${file}: ${path} is a directory`, { fix });
 }
 
 /** Print the summary, write the report, and return the exit code. */
