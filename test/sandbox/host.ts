@@ -58,12 +58,16 @@ export interface SandboxHost {
 
 const HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/** Runs a bash command as root inside the namespaces of the process `pid`. */
+/**
+ * Runs a bash command as root inside the namespaces of the process `pid`. `--norc`: with its stdin a socket (node's
+ * pipes are socketpairs) bash takes itself for a remote shell and sources ~/.bashrc, the machine's /root/.bashrc
+ * seen through the host's overlay (0.7 s with a pyenv setup, on every call).
+ */
 export function execIn(pid: number, cmd: string, opts: { timeoutMs?: number; stdin?: string } = {}): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       "nsenter",
-      ["-t", String(pid), "-m", "-u", "-p", "--wd=/", "--", "env", "-i", `PATH=${HOST_PATH}`, "HOME=/root", "USER=root", "LOGNAME=root", "LANG=C.UTF-8", "bash", "-c", cmd],
+      ["-t", String(pid), "-m", "-u", "-p", "--wd=/", "--", "env", "-i", `PATH=${HOST_PATH}`, "HOME=/root", "USER=root", "LOGNAME=root", "LANG=C.UTF-8", "bash", "--norc", "-c", cmd],
       { stdio: ["pipe", "pipe", "pipe"] },
     );
     let stdout = "";
@@ -79,6 +83,8 @@ export function execIn(pid: number, cmd: string, opts: { timeoutMs?: number; std
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 + 9 : 1), stdout, stderr });
     });
+    // A command that exits without reading its input must not make the write fail with an unhandled EPIPE.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(opts.stdin ?? "");
   });
 }
