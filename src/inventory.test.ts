@@ -145,3 +145,22 @@ describe("loadInventory", () => {
     expect(fail(() => load("WEB_ADDRESS=localhost\n")).lines[0]).toMatch(/^WEB_ADDRESS: must be an IPv4 or IPv6 address/);
   });
 });
+
+// Issue 12: a value from the environment or the secrets file is blamed on where it came from, not on the host file.
+describe("problems name the value's source", () => {
+  it("a short JWT_APP_SECRET from the environment is blamed on the environment variable", () => {
+    const dir = dirWith({ "h.env": "SSH_USER=arch\nJWT_APP_ID=app\n", "h.secrets.env": `JWT_APP_SECRET=${SECRET}\n` }, { "h.secrets.env": 0o600 });
+    const e = fail(() => loadInventory("h", { dir, env: { JWT_APP_SECRET: "too-short-FAKE" } }));
+    expect(e.lines).toContain("JWT_APP_SECRET (from the environment variable JWT_APP_SECRET): must be at least 32 characters (e.g. `openssl rand -base64 48`)");
+    expect(e.fix).toMatch(/JWT_APP_SECRET comes from the environment, which overrides the files: correct or unset it there/);
+    expect(e.format()).not.toContain("too-short-FAKE");
+  });
+
+  it("from the secrets file: that file; a default: the inventory name", () => {
+    const dir = dirWith({ "Bad_Name.env": "SSH_USER=arch\nJWT_APP_ID=app\n", "Bad_Name.secrets.env": "JWT_APP_SECRET=short-FAKE\n" }, { "Bad_Name.secrets.env": 0o600 });
+    const e = fail(() => loadInventory("Bad_Name", { dir, env: {} }));
+    expect(e.lines).toContain(`JWT_APP_SECRET (from the ${join(dir, "Bad_Name.secrets.env")}): must be at least 32 characters (e.g. \`openssl rand -base64 48\`)`);
+    expect(e.lines.find((l) => l.startsWith("JITSI_DOMAIN"))).toMatch(/^JITSI_DOMAIN \(from the default: the inventory name\): .*lower-case hostname/);
+    expect(e.fix).not.toMatch(/environment/);
+  });
+});

@@ -118,13 +118,17 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
     });
   const problems: string[] = [];
   const raw: Record<string, string> = {};
+  // Where each value came from (the host file unless noted): a problem is blamed on its source.
+  const from: Record<string, string> = {};
   // Files holding the secret that others on this machine could read (or change): refused, with the chmod that fixes it.
   const exposed: string[] = [];
   const read = (path: string, holdsSecrets: boolean) => {
     const parsed = parseDotenv(readFileSync(path));
     for (const [k, v] of Object.entries(parsed)) {
-      if (k in INVENTORY_KEYS) raw[k] = v;
-      else problems.push(`${k} (${path}): unknown key${suggest(k)}`);
+      if (k in INVENTORY_KEYS) {
+        raw[k] = v;
+        from[k] = path;
+      } else problems.push(`${k} (${path}): unknown key${suggest(k)}`);
     }
     const mode = statSync(path).mode & 0o7777;
     if ((holdsSecrets || "JWT_APP_SECRET" in parsed) && (mode & 0o077) !== 0) {
@@ -137,10 +141,16 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
   if (existsSync(secrets)) read(secrets, true);
   for (const k of Object.keys(INVENTORY_KEYS)) {
     const v = env[k];
-    if (v !== undefined && v !== "") raw[k] = v;
+    if (v !== undefined && v !== "") {
+      raw[k] = v;
+      from[k] = `environment variable ${k}`;
+    }
   }
-  raw.SSH_HOST ??= name;
-  raw.JITSI_DOMAIN ??= name;
+  for (const k of ["SSH_HOST", "JITSI_DOMAIN"] as const)
+    if (raw[k] === undefined) {
+      raw[k] = name;
+      from[k] = "default: the inventory name";
+    }
   raw.SSH_KNOWN_HOSTS ??= join(homedir(), ".ssh", "known_hosts");
   for (const k of Object.keys(raw)) if (raw[k] === "") delete raw[k];
 
@@ -148,11 +158,13 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
   if (!result.success) {
     for (const issue of result.error.issues) {
       const key = String(issue.path[0] ?? "inventory");
-      problems.push(`${key}: ${issue.message}`);
+      const source = from[key];
+      problems.push(source === undefined || source === file ? `${key}: ${issue.message}` : `${key} (from the ${source}): ${issue.message}`);
     }
   }
   if (problems.length > 0 || !result.success) {
-    const keysFix = `correct the keys listed above (every key is documented in ${join(dir, "example.env")})`;
+    const envKeys = [...new Set((result.success ? [] : result.error.issues).map((i) => String(i.path[0])).filter((k) => from[k]?.startsWith("environment variable ")))];
+    const keysFix = `correct the keys listed above (every key is documented in ${join(dir, "example.env")})${envKeys.length ? `; ${envKeys.join(", ")} ${envKeys.length > 1 ? "come" : "comes"} from the environment, which overrides the files: correct or unset ${envKeys.length > 1 ? "them" : "it"} there` : ""}`;
     const chmod = exposed.length ? shellJoin(["chmod", "600", ...exposed]) : "";
     throw new UsageError(`inventory for '${name}' is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})`, {
       where: file,

@@ -10,7 +10,11 @@ describe("preflight plan", () => {
     expect(preflight.plan(inv, { os: arch, uid: 1000, sudo: true, sudoMessage: "sudo-ok", clockSkew: 2, packages: [] })).toEqual({ changes: [], reason: "Arch Linux, arch has passwordless sudo" });
   });
   it("refuses another distribution, root, and sudo asking for a password, each with a fix", () => {
-    expect(() => preflight.plan(inv, { os: { ID: "debian", PRETTY_NAME: "Debian GNU/Linux 12" }, uid: 1000, sudo: true, sudoMessage: "", clockSkew: 0, packages: [] })).toThrow(/not Arch Linux \(os-release says Debian GNU\/Linux 12\)/);
+    expect(() => preflight.plan(inv, { os: { ID: "debian", PRETTY_NAME: "Debian GNU/Linux 12" }, uid: 1000, sudo: true, sudoMessage: "", clockSkew: 0, packages: [] })).toThrow(/not Arch Linux \(os-release ID=debian, Debian GNU\/Linux 12\)$/);
+    // Issue 12: the decision is on ID (and ID_LIKE), so the message quotes them, not only the name.
+    const plan = (os: Record<string, string>) => () => preflight.plan(inv, { os, uid: 1000, sudo: true, sudoMessage: "", clockSkew: 0, packages: [] });
+    expect(plan({ ID: "ubuntu", ID_LIKE: "debian", NAME: "Ubuntu" })).toThrow(/^not Arch Linux \(os-release ID=ubuntu, ID_LIKE=debian, Ubuntu\)$/);
+    expect(plan({ NAME: "Arch Linux" })).toThrow(/^not Arch Linux \(os-release ID=\(none\), Arch Linux\)$/);
     expect(() => preflight.plan(inv, { os: arch, uid: 0, sudo: true, sudoMessage: "", clockSkew: 0, packages: [] })).toThrow(/logged in as root/);
     try {
       preflight.plan(inv, { os: arch, uid: 1000, sudo: false, sudoMessage: "sudo: a password is required", clockSkew: 0, packages: [] });

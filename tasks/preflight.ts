@@ -37,7 +37,8 @@ export const preflight: Task<PreflightFacts> = {
   },
   plan(inv, f) {
     if (!isArch(f.os))
-      throw new HostError(`not Arch Linux (os-release says ${f.os.PRETTY_NAME ?? f.os.ID ?? "nothing"})`, {
+      // Quote what decided (ID, ID_LIKE), then the human name.
+      throw new HostError(`not Arch Linux (os-release ${[`ID=${f.os.ID ?? "(none)"}`, f.os.ID_LIKE ? `ID_LIKE=${f.os.ID_LIKE}` : "", f.os.PRETTY_NAME ?? f.os.NAME ?? ""].filter(Boolean).join(", ")})`, {
         where: inv.name,
         fix: "provision only configures Arch Linux hosts; check SSH_HOST points at the right machine",
       });

@@ -47,6 +47,24 @@ describe("sudoRefusal and lastLines", () => {
     expect(sudoRefusal("ls: cannot access 'x': No such file or directory\n", "h", "arch", "ls x")).toBeNull();
   });
 
+  // Issue 12: the refusal quoted the whole internal lock script (sudo names the command it refused, over many lines).
+  it("names an inline script by its label, never its text", () => {
+    const script = ["set -eu", "dir=$1 me=$2 stale=$3", "if mkdir -- \"$dir\" 2>/dev/null; then", "  printf '%s\\n' \"$me\" > \"$dir/owner\"", "  exit 0", "fi", "exit 3"].join("\n");
+    const label = commandLabel(["sh", "-c", script, "lock", "/run/provision.lock", "me@box:1234", ""]);
+    for (const stderr of [
+      `sudo: a password is required\n`,
+      `Sorry, user arch is not allowed to execute '/bin/sh -c ${script} lock /run/provision.lock me@box:1234 ' as root on meet.\n`,
+      `sudo: a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper\n${script}\n`,
+    ]) {
+      const e = sudoRefusal(stderr, "h", "arch", label);
+      expect(e, stderr).not.toBeNull();
+      const text = e!.format();
+      expect(text).toContain("`lock script /run/provision.lock me@box:1234 `");
+      for (const l of script.split("\n").filter((l) => l.length > 6)) expect(text).not.toContain(l);
+      expect(e!.lines.every((l) => /^(sudo: |Sorry, user arch is not allowed to execute `lock script)/.test(l))).toBe(true);
+    }
+  });
+
   it("keeps the last non-empty lines", () => {
     expect(lastLines("a\n\nb  \nc\n", 2)).toEqual(["b", "c"]);
     expect(lastLines("")).toEqual([]);

@@ -142,19 +142,34 @@ export function lastLines(text: string, n = 20): string[] {
   return lines.slice(-n);
 }
 
+/**
+ * sudo's own lines of a refusal, the command named by its label: sudo may quote the whole command it refused
+ * ("Sorry, user arch is not allowed to execute '/bin/sh -c <a whole internal script>…'"), and an inline script's
+ * text is no use to the operator. Other lines (the script's text continued) are dropped.
+ */
+function sudoLines(stderr: string, command: string): string[] {
+  const out: string[] = [];
+  for (const line of stderr.split("\n").map((l) => l.trimEnd())) {
+    const sorry = /^(Sorry, user \S+ is not allowed to (?:run|execute) )/.exec(line);
+    if (sorry) out.push(`${sorry[1]}\`${command}\``);
+    else if (/^sudo: /.test(line) || /^\S+ is not in the sudoers file/.test(line)) out.push(line.length > 200 ? `${line.slice(0, 199)}…` : line);
+  }
+  return out.slice(-5);
+}
+
 /** A HostError when sudo refused to run without a password (or at all); null otherwise. */
 export function sudoRefusal(stderr: string, where: string, loginUser: string, command: string): HostError | null {
   if (/^sudo: (a password is required|a terminal is required)/m.test(stderr)) {
     return new HostError(`sudo asks ${loginUser} for a password, so \`${command}\` could not run`, {
       where,
-      lines: lastLines(stderr, 5),
+      lines: sudoLines(stderr, command),
       fix: `give ${loginUser} passwordless sudo, e.g. as root: echo '${loginUser} ALL=(ALL:ALL) NOPASSWD: ALL' > /etc/sudoers.d/90-provision && chmod 440 /etc/sudoers.d/90-provision`,
     });
   }
-  if (/^sudo: .*(is not in the sudoers file|is not allowed to (run|execute))/m.test(stderr) || /^\S+ is not in the sudoers file/m.test(stderr)) {
+  if (/^(sudo: .*|Sorry, user \S+ )(is not in the sudoers file|is not allowed to (run|execute))/m.test(stderr) || /^\S+ is not in the sudoers file/m.test(stderr)) {
     return new HostError(`${loginUser} may not use sudo, so \`${command}\` could not run`, {
       where,
-      lines: lastLines(stderr, 5),
+      lines: sudoLines(stderr, command),
       fix: `allow ${loginUser} passwordless sudo, e.g. '${loginUser} ALL=(ALL:ALL) NOPASSWD: ALL' in /etc/sudoers.d/90-provision (mode 440)`,
     });
   }

@@ -105,7 +105,7 @@ describe("several hosts", () => {
     expect(status(re, "packages")).toBe("changed");
     expect(rf.ok).toBe(false);
     expect(status(rf, "preflight")).toBe("failed");
-    expect(rf.error).toMatch(/not Arch Linux \(os-release says Debian GNU\/Linux 12/);
+    expect(rf.error).toMatch(/not Arch Linux \(os-release ID=debian, Debian GNU\/Linux 12/);
     expect(r.stdout).toMatch(/ff: FAILED/);
     expect((await e.commandLog()).some((l) => l.startsWith("yay(arch) -S"))).toBe(true);
   });
