@@ -74,7 +74,7 @@ export function program(mainOpts: MainOptions = {}): Command {
     .action(async (o: RunFlags, cmd: Command) => {
       const [word] = cmd.args;
       if (word !== undefined) {
-        const commands = cmd.commands.map((c) => c.name());
+        const commands = [...cmd.commands.map((c) => c.name()), "help"];
         throw new UsageError(`unknown command '${word}'${didYouMean(word, commands, 3)}`, { fix: `commands: ${commands.join(", ")}; see provision --help` });
       }
       process.exitCode = await commandRun(o, mainOpts.signal);
