@@ -49,12 +49,23 @@ sandbox_daemon() {
   echo $! >"$pidfile"
 }
 
-# Exit 0 if the pid recorded in PIDFILE is a live (non-zombie) process.
+# Exit 0 if PID is a live (non-zombie) process; SANDBOX_PID_STARTED = its start time (clock ticks after boot,
+# field 22 of /proc/PID/stat), which tells it from a later process given the same pid. Bash builtins only.
+sandbox_pid_alive() {
+  local line f -
+  SANDBOX_PID_STARTED=""
+  [[ $1 =~ ^[1-9][0-9]*$ && -f /proc/$1/stat ]] && read -r line <"/proc/$1/stat" || return 1
+  set -f; f=(${line##*) })   # the fields after "(comm)": state, ppid, ..., starttime
+  [[ ${f[0]} != [ZX] ]] || return 1
+  SANDBOX_PID_STARTED=${f[19]}
+}
+
+# Exit 0 if the pid recorded in PIDFILE is a live (non-zombie) process. Bash builtins only.
 sandbox_pidfile_alive() {
-  local pid; pid=$(cat "$1" 2>/dev/null) || return 1
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  [[ -d /proc/$pid ]] || return 1
-  ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
+  local pid=""
+  [[ -f $1 ]] || return 1
+  read -r pid <"$1"   # non-zero without a final newline (Prosody writes none), pid is set all the same
+  sandbox_pid_alive "$pid"
 }
 
 # Stop the process in PIDFILE: TERM, wait up to SECONDS (default 10), then KILL; remove PIDFILE.
@@ -169,7 +180,9 @@ sandbox_pkg_install_one() {
     echo "$name" >"$SANDBOX_UNITS_INDEX/$u"; chmod 644 "$SANDBOX_UNITS_INDEX/$u"
   done
   if ((has_meta)) && [[ -f $dir/post-install ]]; then
-    (cd / && SANDBOX_PKG_DIR="$dir" bash -c '. "$SANDBOX_REPO/test/sandbox/standins/lib.sh"; . "$1"' post-install "$dir/post-install") || rc=$?
+    # --norc: bash -c with a socket on stdin (a Node child's stdio, as under host.ts) and no SHLVL (sudo clears it)
+    # takes itself for a remote shell and reads root's ~/.bashrc, which on a developer machine can be slow.
+    (cd / && SANDBOX_PKG_DIR="$dir" bash --norc -c '. "$SANDBOX_REPO/test/sandbox/standins/lib.sh"; . "$1"' post-install "$dir/post-install") || rc=$?
     if ((rc != 0)); then
       echo "error: command failed to execute correctly" >&2
       return 1
