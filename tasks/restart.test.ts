@@ -1,6 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { moduleLoadErrors, restart, restartOrder } from "./restart.js";
+import { PENDING_RESTARTS } from "../src/facts/service-freshness.js";
+import { FakeHost } from "../src/host/fake.js";
+import type { RunOptions, RunResult } from "../src/host/host.js";
+import { PATHS } from "../src/platform.js";
+import type { RunState } from "../src/task.js";
+import { moduleLoadErrors, restart, restartLimits, restartOrder, RESTART_TIMEOUT_S } from "./restart.js";
 import { testInventory } from "./testing.js";
+
+/** Inline scripts matched by label: `sh -c SCRIPT LABEL ARGS` becomes `<LABEL> ARGS`; timeouts recorded. */
+class Fake extends FakeHost {
+  readonly timeouts: (number | undefined)[] = [];
+  override async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    const label = argv[0] === "sh" && argv[1] === "-c" ? argv[3] : undefined;
+    if (label === "restart") this.timeouts.push(opts.timeoutMs);
+    return super.run(label ? [`<${label}>`, ...argv.slice(4)] : argv, opts);
+  }
+}
 
 describe("restart", () => {
   it("orders units by dependency, notified or stopped, each once", () => {
@@ -24,5 +39,35 @@ describe("restart", () => {
     ].join("\n");
     expect(moduleLoadErrors(log)).toHaveLength(2);
     expect(moduleLoadErrors("all fine")).toEqual([]);
+  });
+
+  it("gives systemctl restart RESTART_TIMEOUT_S, and the command a minute more, never more than SSH_COMMAND_TIMEOUT", () => {
+    expect(restartLimits(1_800_000)).toEqual({ restartS: RESTART_TIMEOUT_S, commandMs: (RESTART_TIMEOUT_S + 60) * 1000 });
+    expect(restartLimits(8_000)).toEqual({ restartS: 8, commandMs: 8_000 });
+    expect(restartLimits(100_000)).toEqual({ restartS: RESTART_TIMEOUT_S, commandMs: 100_000 });
+  });
+
+  // Issue 9 hostile hosts: a `systemctl restart` that hung was cut off after 90 s whatever SSH_COMMAND_TIMEOUT said,
+  // and, with the unit still reporting active (its old process), counted as a successful restart: new files
+  // stayed, the owed restart was cleared, the run passed.
+  it("a restart cut off by its timeout fails though the unit still reports active, and is rolled back", async () => {
+    const inv = testInventory({ ssh: { ...testInventory().ssh, commandTimeoutMs: 8_000 } });
+    const host = new Fake({
+      commands: [
+        { argv: ["<restart>", "jicofo", "-", "8"], sudo: true, result: { stdout: "@@state active 124\nsystemctl restart jicofo did not finish within 8 s\n" } },
+        { argv: ["<restart>", "jicofo", "-", "8"], sudo: true, result: { stdout: "@@state active 0\n" } },
+        { argv: ["<clear-pending>", PENDING_RESTARTS, "jicofo"], sudo: true },
+      ],
+    });
+    const state: RunState = { notified: new Set(["jicofo"]), written: [{ path: PATHS.jicofoConf, previous: "old jicofo.conf\n", owner: "jicofo", group: "jitsi", mode: 0o600 }], secrets: new Set(), facts: new Map() };
+    const facts = { units: ["jicofo"], prosodyLog: null, why: {} };
+    const err = await restart.apply!({ host, inv, check: false, state, log: () => undefined }, restart.plan(inv, facts), facts).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(err?.message).toBe("the restart of jicofo did not complete; rolled back: restored /etc/jicofo/jicofo.conf; jicofo running again with the previous files");
+    expect(host.writes.map((w) => [w.path, w.content, w.owner, w.group, w.mode])).toEqual([[PATHS.jicofoConf, "old jicofo.conf\n", "jicofo", "jitsi", 0o600]]);
+    expect(host.timeouts).toEqual([8_000, 8_000]);
+    host.assertDone();
   });
 });

@@ -48,11 +48,20 @@ function watched(unit: string, prosodyLog: ProsodyLogging | null): string[] {
   return [prosodyLog.journal ? "journal" : "-", ...prosodyLog.files];
 }
 
-async function restartUnit(host: Host, unit: string, prosodyLog: ProsodyLogging | null): Promise<Restarted> {
+/**
+ * How long `systemctl restart` may take, and the whole restart command: RESTART_TIMEOUT_S and a minute more for the
+ * verdict, but never longer than the inventory's SSH_COMMAND_TIMEOUT (one remote command may take that long, no more).
+ */
+export function restartLimits(commandTimeoutMs: number): { restartS: number; commandMs: number } {
+  return { restartS: Math.min(RESTART_TIMEOUT_S, Math.max(1, Math.ceil(commandTimeoutMs / 1000))), commandMs: Math.min((RESTART_TIMEOUT_S + 60) * 1000, commandTimeoutMs) };
+}
+
+async function restartUnit(host: Host, unit: string, prosodyLog: ProsodyLogging | null, commandTimeoutMs: number): Promise<Restarted> {
   const [journal = "-", ...files] = watched(unit, prosodyLog);
+  const limits = restartLimits(commandTimeoutMs);
   let r;
   try {
-    r = await host.run(["sh", "-c", RESTART, "restart", unit, journal, String(RESTART_TIMEOUT_S), ...files], { sudo: true, timeoutMs: (RESTART_TIMEOUT_S + 60) * 1000 });
+    r = await host.run(["sh", "-c", RESTART, "restart", unit, journal, String(limits.restartS), ...files], { sudo: true, timeoutMs: limits.commandMs });
   } catch (e) {
     // A restart that cannot be seen through (the command timed out, the connection broke) is a failed one.
     return { unit, ok: false, problem: `the restart of ${unit} did not complete`, lines: [(e as Error).message.split("\n")[0] ?? ""] };
@@ -61,6 +70,8 @@ async function restartUnit(host: Host, unit: string, prosodyLog: ProsodyLogging 
   const state = m?.[1] ?? "unknown";
   const [head = "", ...logParts] = r.stdout.split(/^@@log .*$/m);
   const output = head.replace(/^@@state.*$/m, "").trim();
+  // A restart cut off by the timeout failed, even if the unit still reports active (its old process, say).
+  if (m?.[2] === "124") return { unit, ok: false, problem: `the restart of ${unit} did not complete`, lines: tail(`${output}\n${r.stderr}`) };
   if (state !== "active")
     return { unit, ok: false, problem: `${unit} is ${state || "not active"} after the restart`, lines: tail(`${output}\n${r.stderr}`) };
   const errors = moduleLoadErrors(logParts.join("\n"));
@@ -88,7 +99,7 @@ async function restoreAndRestart(ctx: TaskContext, units: string[], prosodyLog: 
   const restored = await rollback(ctx.host, ctx.state);
   const again: string[] = [];
   for (const u of units) {
-    const r = await restartUnit(ctx.host, u, prosodyLog);
+    const r = await restartUnit(ctx.host, u, prosodyLog, ctx.inv.ssh.commandTimeoutMs);
     again.push(`${u} ${r.ok ? "running again with the previous files" : `still failing: ${r.problem}`}`);
   }
   return `restored ${restored.length ? restored.join(", ") : "nothing"}; ${again.join("; ")}`;
@@ -165,7 +176,7 @@ export const restart: Task<RestartFacts> = {
     const done: string[] = [];
     for (const unit of units) {
       ctx.log(`restarting ${unit}`);
-      const r = await restartUnit(ctx.host, unit, prosodyLog);
+      const r = await restartUnit(ctx.host, unit, prosodyLog, ctx.inv.ssh.commandTimeoutMs);
       done.push(unit);
       if (!r.ok) {
         const recovery = await restoreAndRestart(ctx, done, prosodyLog);
