@@ -5,10 +5,16 @@ export interface FileFact extends FileStat {
   content: string;
 }
 
-// For each path: "@@file <path>" then "absent", or "<owner> <group> <octal mode>" and the content as base64.
+// For each path: "@@file <path>" then "absent", or "<owner> <group> <octal mode>" and the content as base64. A path
+// that exists but cannot be read (a read error), or is not a regular file (a FIFO, a directory), fails the whole
+// command naming it: never read as empty (the run would rewrite the file from nothing) nor as absent.
 const READ = `for f in "$@"; do
   printf '@@file %s\\n' "$f"
-  if [ -f "$f" ]; then stat -c '%U %G %a' -- "$f" && base64 -w0 -- "$f"; echo; else echo absent; fi
+  if [ -f "$f" ]; then
+    { stat -c '%U %G %a' -- "$f" && base64 -w0 -- "$f"; } || { printf 'provision-read: cannot read %s\\n' "$f" >&2; exit 3; }; echo
+  elif [ -e "$f" ] || [ -L "$f" ]; then
+    printf 'provision-read: %s exists but is not a regular file (%s)\\n' "$f" "$(stat -c %F -- "$f" 2>/dev/null)" >&2; exit 3
+  else echo absent; fi
 done`;
 
 /** Content and stat of each path (null when absent), read through sudo in one command. */
