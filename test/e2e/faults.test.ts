@@ -188,3 +188,21 @@ describe("faults at each point of an apply: files old or new, lock released or t
     );
   }, 240_000);
 });
+
+describe("stale services", () => {
+  it("a hand edit the tool keeps, newer than the running service, restarts that service (and says why); the next run restarts nothing", async () => {
+    const h = hosts.get("int")!;
+    // A comment outside provision's block in prosody.cfg.lua: nothing to write, but Prosody runs an older file.
+    await h.exec(`sleep 1.1; echo '-- a hand edit' >> ${PATHS.prosodyMain}`);
+    const report = join(tmp, "stale.json");
+    const r = await provision(["--host", h.name, "--report", report]);
+    expect(r.code, r.all).toBe(0);
+    const [rep] = readReport(report);
+    expect(rep!.restarts).toEqual(["prosody"]);
+    expect(r.all).toContain(`restart prosody (it runs an older configuration than ${PATHS.prosodyMain})`);
+    expect(await staleServices(h)).toEqual([]);
+    const again = join(tmp, "stale-again.json");
+    expect((await provision(["--host", h.name, "--report", again])).code).toBe(0);
+    expect(readReport(again)[0]!.restarts).toEqual([]);
+  }, 120_000);
+});
