@@ -123,7 +123,7 @@ export async function sshdSessionPids(h: SandboxHost): Promise<number[]> {
 }
 
 /** Text that shows a JavaScript stack trace (never in provision's output). */
-export const STACK_TRACE = /^\s+at (?:async )?\S.*(?:\(|\s)(?:file:\/\/|node:|\/)\S+:\d+:\d+\)?$/m;
+export const STACK_TRACE = /^\s+at \S.*:\d+:\d+\)?$/m;
 
 export type FaultKind = "cut" | "kill" | "int";
 
