@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyChange, fileDiff } from "./apply.js";
+import { applyChange, fileDiff, rollback } from "./apply.js";
 import { HostError } from "./errors.js";
 import { FakeHost } from "./host/fake.js";
 import type { FileChange, RunState } from "./task.js";
@@ -13,12 +13,12 @@ function state(): RunState {
 }
 
 /** The fake, with the backup step matched by its label (its script and arguments are apply.ts's business). */
-function fake(cut?: number): FakeHost {
+function fake(cut?: number, prepared = ""): FakeHost {
   const h = new FakeHost({
     name: "h",
     files: { [PATH]: OLD },
     cutUploads: cut === undefined ? {} : { [PATH]: cut },
-    commands: [{ argv: ["<prepare>", PATH], sudo: true }],
+    commands: [{ argv: ["<prepare>", PATH], sudo: true, result: { stdout: prepared } }],
   });
   const run = h.run.bind(h);
   h.run = (argv, opts) => run(argv[0] === "sh" && argv[3] === "prepare" ? ["<prepare>", argv[4]!] : argv, opts);
@@ -35,6 +35,16 @@ describe("applyChange: files", () => {
     h.assertDone();
     expect(await h.readFile(PATH)).toBe(NEW);
     expect([...s.notified]).toEqual(["nginx"]);
+  });
+
+  // Issue 9 (9): restored files came back with the new owner and mode.
+  it("records the file's previous owner, group and mode for a rollback, not the new ones", async () => {
+    const h = fake(undefined, "@@stat http http 600\n");
+    const s = state();
+    await applyChange(h, change, s, "stamp");
+    expect(s.written).toEqual([{ path: PATH, previous: OLD, owner: "http", group: "http", mode: 0o600 }]);
+    await rollback(h, s);
+    expect(h.writes.at(-1)).toEqual({ path: PATH, content: OLD, owner: "http", group: "http", mode: 0o600 });
   });
 
   // Issue 9 (1): a 6 MB config.js cut to 294,912 bytes used to be installed.

@@ -20,6 +20,7 @@ f=$1 b=$2 s=$3 k=$4 p=$5; shift 5
 set -- "$f" "$b" "$s" "$k"
 mkdir -p -- "$(dirname -- "$1")"
 [ -e "$1" ] || exit 0
+stat -c '@@stat %U %G %a' -- "$1"
 umask 077; mkdir -p "$2"
 base="$2/$(printf %s "$1" | sed 's|^/||; s|/|_|g')"
 cp -p -- "$1" "$base.$3"
@@ -46,8 +47,11 @@ export function fileDiff(c: FileChange, secrets: Iterable<string>): string {
 export async function applyChange(host: Host, c: Change, state: RunState, stamp: string): Promise<void> {
   switch (c.kind) {
     case "file": {
-      await host.check(["sh", "-c", PREPARE_SCRIPT, "prepare", c.path, BACKUP_DIR, stamp, String(BACKUPS_KEPT), PENDING_RESTARTS, ...c.notify], { sudo: true });
-      state.written.push({ path: c.path, previous: c.previous, owner: c.owner, group: c.group, mode: c.mode });
+      const prep = await host.check(["sh", "-c", PREPARE_SCRIPT, "prepare", c.path, BACKUP_DIR, stamp, String(BACKUPS_KEPT), PENDING_RESTARTS, ...c.notify], { sudo: true });
+      // A rollback puts back the previous content with the previous owner, group and mode (as they are on the host
+      // now), not the ones this change sets.
+      const was = /^@@stat (\S+) (\S+) ([0-7]+)$/m.exec(prep.stdout);
+      state.written.push({ path: c.path, previous: c.previous, ...(was ? { owner: was[1]!, group: was[2]!, mode: parseInt(was[3]!, 8) } : { owner: c.owner, group: c.group, mode: c.mode }) });
       await host.writeFile(c.path, c.content, { owner: c.owner, group: c.group, mode: c.mode });
       for (const u of c.notify) state.notified.add(u);
       return;

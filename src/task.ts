@@ -45,7 +45,7 @@ export interface Plan {
 export interface RunState {
   /** Units notified by changes, restarted once at the end. */
   notified: Set<string>;
-  /** Files written in this run, with their previous content, for rollback. */
+  /** Files written in this run, with their previous content, owner, group and mode, for rollback. */
   written: { path: string; previous: string | null; owner: string; group: string; mode: number }[];
   /** Every secret known in this run; masked out of anything shown. */
   secrets: Set<string>;
