@@ -8,6 +8,7 @@ import { z } from "zod";
 import { UsageError } from "./errors.js";
 import { shellJoin } from "./host/quote.js";
 import type { Inventory } from "./inventory-types.js";
+import { didYouMean } from "./suggest.js";
 
 /** Every key the inventory understands, with its one-line meaning (inventory/example.env says more). */
 export const INVENTORY_KEYS = {
@@ -128,7 +129,7 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
       if (k in INVENTORY_KEYS) {
         raw[k] = v;
         from[k] = path;
-      } else problems.push(`${k} (${path}): unknown key${suggest(k)}`);
+      } else problems.push(`${k} (${path}): unknown key${didYouMean(k, Object.keys(INVENTORY_KEYS))}`);
     }
     const mode = statSync(path).mode & 0o7777;
     if ((holdsSecrets || "JWT_APP_SECRET" in parsed) && (mode & 0o077) !== 0) {
@@ -197,28 +198,4 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
     luaVersion: v.LUA_VERSION,
     tls: { mode: v.TLS_MODE, cert: v.TLS_CERT, key: v.TLS_KEY },
   };
-}
-
-function suggest(key: string): string {
-  let best: Key | undefined;
-  let bestD = 4;
-  for (const k of Object.keys(INVENTORY_KEYS) as Key[]) {
-    const d = distance(key.toUpperCase(), k);
-    if (d < bestD) [best, bestD] = [k, d];
-  }
-  return best ? ` (did you mean ${best}?)` : "";
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
