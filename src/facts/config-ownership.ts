@@ -16,8 +16,10 @@ export interface ConfigOwnership {
 /** Pure: the ownership a file must have, from the service's account and the tmpfiles rules. */
 export function decideOwnership(unit: string, account: ServiceAccount, t: Ownership): ConfigOwnership {
   const group = t.group ?? account.group;
-  if (t.rule) return { owner: t.owner ?? "root", group, mode: t.mode ?? 0o640, why: `as the tmpfiles rule ${t.rule} sets it at every boot` };
-  return { owner: "root", group, mode: 0o640, why: `readable by ${unit}'s group` };
+  // These files hold secrets: a rule that would let others read them is not followed.
+  if (t.rule && (t.mode === undefined || (t.mode & 0o007) === 0)) return { owner: t.owner ?? "root", group, mode: t.mode ?? 0o640, why: `as the tmpfiles rule ${t.rule} sets it at every boot` };
+  const ignored = t.rule ? ` (not the tmpfiles rule ${t.rule}: it would let others read the file)` : "";
+  return { owner: "root", group, mode: 0o640, why: `readable by ${unit}'s group${ignored}` };
 }
 
 // $1 the service-accounts script, $2 the tmpfiles script, $3 unit, $4 path: both answers in one round trip.

@@ -35,6 +35,10 @@ describe("config file ownership", () => {
     const t = ownershipOf("/etc/jicofo/jicofo.conf", parseTmpfiles(OUTPUT));
     expect(decideOwnership("jicofo", { user: "jicofo", group: "jitsi" }, t)).toMatchObject({ owner: "jicofo", group: "jitsi", mode: 0o600 });
   });
+  it("does not follow a rule that would let others read the secrets", () => {
+    const t = ownershipOf("/etc/jicofo/jicofo.conf", parseTmpfiles("@@/etc/tmpfiles.d/x.conf\nZ /etc/jicofo 0644 jicofo jitsi\n"));
+    expect(decideOwnership("jicofo", { user: "jicofo", group: "jitsi" }, t)).toMatchObject({ owner: "root", group: "jitsi", mode: 0o640, why: expect.stringMatching(/not the tmpfiles rule Z \/etc\/jicofo 0644/) });
+  });
   it("else root and the service's group, 0640", () => {
     expect(decideOwnership("jicofo", { user: "jicofo", group: "jicofo" }, {})).toEqual({ owner: "root", group: "jicofo", mode: 0o640, why: "readable by jicofo's group" });
     expect(decideOwnership("jicofo", { user: "jicofo", group: null }, {}).group).toBeNull();
