@@ -97,6 +97,9 @@ export const accounts: Task<AccountFacts> = {
         notify: [UNITS.videobridge],
       });
     }
+    // The subscription notifies Prosody: a running Prosody caches offline users' rosters (rostermanager's
+    // roster_cache), so until it restarts, focus@auth logs in with the cached roster, its presence never reaches
+    // client_proxy, and focus answers service-unavailable.
     if (!f.subscribed)
       changes.push({
         kind: "command",

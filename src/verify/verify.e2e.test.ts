@@ -59,6 +59,10 @@ async function configureByHand(): Promise<void> {
   await restartProsody();
   await root(`read -r pw; printf '%s\\n%s\\n' "$pw" "$pw" | prosodyctl register focus auth.${d} >/dev/null`, focusPassword + "\n");
   await root(`prosodyctl mod_roster_command subscribe focus.${d} focus@auth.${d} >/dev/null`);
+  // As the accounts task does: restart Prosody after the roster change. A running Prosody caches the rosters of
+  // offline users (rostermanager's roster_cache), so without it focus@auth may log in with a roster that lacks
+  // focus.DOMAIN, its presence never reaches client_proxy, and focus answers service-unavailable.
+  await restartProsody();
   await restartJicofo();
 }
 
