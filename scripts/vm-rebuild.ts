@@ -2,17 +2,17 @@
 //
 // destroy -> up -> ssh-config -> host key (through vagrant's own channel) -> inventory/vagrant.*
 // -> `provision --host vagrant`, whose exit code becomes ours. Every vagrant command runs in
-// vagrant/ with VAGRANT_CHECKPOINT_DISABLE=1. The pure parts live in src/vagrant/.
+// vagrant/ with VAGRANT_CHECKPOINT_DISABLE=1. The pure parts live in scripts/vagrant/.
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { $, which, type ProcessOutput } from "zx";
 import { EXIT, ProvisionError } from "../src/errors.js";
-import { parseRebuildArgs, USAGE, type RebuildOptions } from "../src/vagrant/args.js";
-import { parseHostPublicKey } from "../src/vagrant/known-hosts.js";
-import { parseSshConfig, pickIdentityFile } from "../src/vagrant/ssh-config.js";
-import { writeVagrantInventory } from "../src/vagrant/write-inventory.js";
+import { parseRebuildArgs, USAGE, type RebuildOptions } from "./vagrant/args.js";
+import { parseHostPublicKey } from "./vagrant/vm-host-key.js";
+import { parseSshConfig, pickIdentityFile } from "./vagrant/ssh-config.js";
+import { writeVagrantInventory } from "./vagrant/write-inventory.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const VAGRANT_DIR = join(ROOT, "vagrant");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyChange, fileDiff, rollback } from "./apply.js";
 import { HostError } from "./errors.js";
-import { FakeHost } from "./host/fake.js";
+import { FakeHost } from "../test/support/host/fake-host.js";
 import type { FileChange, RunState } from "./task.js";
 
 const PATH = "/etc/webapps/jitsi-meet/config.js";

@@ -10,8 +10,8 @@ import { connectSsh } from "./host/ssh.js";
 import { handleInterrupts } from "./interrupt.js";
 import { errorText, runHosts, type RunOptions } from "./runner.js";
 import { VERIFY_PUBLIC } from "../tasks/verify.js";
-import { commandToken, commandVerify } from "./commands.js";
-import { checkReportPath, finish, loadAll } from "./hosts.js";
+import { commandToken, commandVerify } from "./subcommands.js";
+import { checkReportPath, finish, loadAll } from "./cli-shared.js";
 import { didYouMean } from "./suggest.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];

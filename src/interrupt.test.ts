@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { EXIT } from "./errors.js";
-import { FakeHost } from "./host/fake.js";
+import { FakeHost } from "../test/support/host/fake-host.js";
 import type { Inventory } from "./inventory-types.js";
 import { handleInterrupts } from "./interrupt.js";
 import { LOCK_DIR } from "./lock.js";

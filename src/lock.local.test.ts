@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Host } from "./host/host.js";
 import { connectSsh } from "./host/ssh.js";
-import { startTestSshd, type TestSshd } from "./host/test-sshd.js";
+import { startTestSshd, type TestSshd } from "../test/support/host/test-sshd.js";
 import { ACQUIRE, acquireLock, RELEASE } from "./lock.js";
 
 const isRoot = process.getuid?.() === 0;

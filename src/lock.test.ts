@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { HostError } from "./errors.js";
-import { FakeHost, type ExpectedCommand } from "./host/fake.js";
+import { FakeHost, type ExpectedCommand } from "../test/support/host/fake-host.js";
 import { acquireLock, describeHolder, goneFromThisMachine, LOCK_DIR, ourRecord, parseHolder, releaseAllLocks } from "./lock.js";
 
 const ADDRESS = { host: "10.1.2.3", port: 2222, user: "arch" };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HostError, PendingChangeError } from "./errors.js";
-import { FakeHost } from "./host/fake.js";
+import { FakeHost } from "../test/support/host/fake-host.js";
 import type { Inventory } from "./inventory-types.js";
 import { LOCK_DIR } from "./lock.js";
 import { formatSummary, runHosts } from "./runner.js";

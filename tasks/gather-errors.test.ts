@@ -1,10 +1,10 @@
 // A failing fact gatherer never quotes its output, which carries file contents (issue 9, 9).
 import { describe, expect, it } from "vitest";
 import { HostError } from "../src/errors.js";
-import { FakeHost } from "../src/host/fake.js";
+import { FakeHost } from "../test/support/host/fake-host.js";
 import type { RunState } from "../src/task.js";
 import { jicofo, JICOFO_CONF } from "./jicofo.js";
-import { testInventory } from "./testing.js";
+import { testInventory } from "../test/support/tasks/harness.js";
 
 describe("gather failures", () => {
   it("a read of jicofo.conf that fails half-way shows no base64 of the file (its focus password)", async () => {

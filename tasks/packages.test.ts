@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { HostError } from "../src/errors.js";
-import { FakeHost } from "../src/host/fake.js";
+import { FakeHost } from "../test/support/host/fake-host.js";
 import { gatherLua, LUA_REQUIRES, packageFor, packages, type PackagesFacts } from "./packages.js";
-import { testInventory } from "./testing.js";
+import { testInventory } from "../test/support/tasks/harness.js";
 
 const inv = testInventory();
 const loads = (extra: Record<string, string | undefined> = {}) => new Map<string, string | undefined>([...Object.keys(LUA_REQUIRES).map((m) => [m, undefined] as const), ["luajwtjitsi", "not found"], ...Object.entries(extra)]);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { HostError, PendingChangeError } from "../src/errors.js";
 import type { ConfigOwnership } from "../src/facts/config-ownership.js";
 import type { FileFact } from "../src/facts/files.js";
-import { FakeHost } from "../src/host/fake.js";
+import { FakeHost } from "../test/support/host/fake-host.js";
 import type { RunState, TaskContext } from "../src/task.js";
 import { accounts, type AccountFacts } from "./accounts.js";
 import { certificates } from "./certificates.js";
@@ -13,7 +13,7 @@ import { jitsiMeet } from "./jitsi-meet.js";
 import { nginx } from "./nginx.js";
 import { packages, type PackagesFacts } from "./packages.js";
 import { prosody } from "./prosody.js";
-import { testInventory } from "./testing.js";
+import { testInventory } from "../test/support/tasks/harness.js";
 import { videobridge } from "./videobridge.js";
 
 const INV = testInventory();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { preflight } from "./preflight.js";
-import { testInventory } from "./testing.js";
+import { testInventory } from "../test/support/tasks/harness.js";
 
 const inv = testInventory();
 const arch = { ID: "arch", PRETTY_NAME: "Arch Linux" };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { PENDING_RESTARTS } from "../src/facts/service-freshness.js";
-import { FakeHost } from "../src/host/fake.js";
+import { FakeHost } from "../test/support/host/fake-host.js";
 import type { RunOptions, RunResult } from "../src/host/host.js";
 import { PATHS } from "../src/platform.js";
 import type { RunState } from "../src/task.js";
 import { moduleLoadErrors, restart, restartLimits, restartOrder, RESTART_TIMEOUT_S } from "./restart.js";
-import { testInventory } from "./testing.js";
+import { testInventory } from "../test/support/tasks/harness.js";
 
 /** Inline scripts matched by label: `sh -c SCRIPT LABEL ARGS` becomes `<LABEL> ARGS`; timeouts recorded. */
 class Fake extends FakeHost {

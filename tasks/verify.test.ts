@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { FakeHost } from "../src/host/fake.js";
+import { FakeHost } from "../test/support/host/fake-host.js";
 import type { RunState } from "../src/task.js";
-import { testInventory } from "./testing.js";
+import { testInventory } from "../test/support/tasks/harness.js";
 
 const verifyHost = vi.fn(async () => [{ id: "a", name: "token-opens-room", ok: true, detail: "fine" }]);
 vi.mock("../src/verify/index.js", async (orig) => ({ ...(await orig<typeof import("../src/verify/index.js")>()), verifyHost }));

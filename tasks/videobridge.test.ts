@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { HostError } from "../src/errors.js";
-import { FakeHost } from "../src/host/fake.js";
+import { FakeHost } from "../test/support/host/fake-host.js";
 import type { RunOptions, RunResult } from "../src/host/host.js";
 import type { Inventory } from "../src/inventory-types.js";
 import type { ConfigOwnership } from "../src/facts/config-ownership.js";

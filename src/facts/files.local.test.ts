@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { HostError } from "../errors.js";
-import { checkError } from "../host/commands.js";
+import { checkError } from "../host/remote-command.js";
 import type { Host, RunResult } from "../host/host.js";
 import { readFiles } from "./files.js";
 

@@ -9,7 +9,7 @@ import { HostError, ProvisionError } from "../errors.js";
 import type { Inventory } from "../inventory-types.js";
 import type { Host } from "./host.js";
 import { connectSsh } from "./ssh.js";
-import { createTestUser, removeTestUser, startTestSshd, type TestSshd } from "./test-sshd.js";
+import { createTestUser, removeTestUser, startTestSshd, type TestSshd } from "../../test/support/host/test-sshd.js";
 
 const isRoot = process.getuid?.() === 0;
 const SUDO_USER = "provtest";

@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import { NodeSSH } from "node-ssh";
 import { HostError, UsageError } from "../errors.js";
 import type { Inventory } from "../inventory-types.js";
-import { checkError, commandLabel, commandLine, lastLines, sudoRefusal, TIMEOUT_EXIT_CODES, writeError, writeFileArgv, writeFileStdin } from "./commands.js";
+import { checkError, commandLabel, commandLine, lastLines, sudoRefusal, TIMEOUT_EXIT_CODES, writeError, writeFileArgv, writeFileStdin } from "./remote-command.js";
 import type { Host, RunOptions, RunResult, WriteOptions } from "./host.js";
 import { connectError, hostKeyError } from "./ssh-errors.js";
 import {

@@ -2,8 +2,8 @@ import { parse } from "@babel/parser";
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { editConfigJs, readConfigJsHosts } from "./config-js.js";
-import { expectGolden, fixture } from "./testing/golden.js";
-import { HOSTILE_STRINGS } from "./testing/hostile.js";
+import { expectGolden, fixture } from "../../test/support/render/golden.js";
+import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 
 const P = { domain: "meet.example.com", guestDomain: "guest.meet.example.com" };
 const WANT = {

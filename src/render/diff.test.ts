@@ -3,7 +3,7 @@ import { maskSecrets, maskSecretSettings, secretForms, secretSafeDiff, unifiedDi
 import { editJicofo } from "./jicofo.js";
 import { editJvb } from "./jvb.js";
 import { renderProsodyConfig } from "./prosody.js";
-import { HOSTILE_STRINGS } from "./testing/hostile.js";
+import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 
 const PROSODY = {
   domain: "meet.example.com",

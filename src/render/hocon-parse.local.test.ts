@@ -2,8 +2,8 @@
 // hocon-parse.test.ts.
 import { describe, expect, it } from "vitest";
 import { HoconSyntaxError, HoconUnresolved, parseHocon, type HoconValue } from "./hocon-parse.js";
-import { fixture } from "./testing/golden.js";
-import { parseWithTypesafe } from "./testing/typesafe-config.js";
+import { fixture } from "../../test/support/render/golden.js";
+import { parseWithTypesafe } from "../../test/support/render/typesafe-config.js";
 
 /** Documents our parser must resolve exactly like typesafe-config (jicofo's own library). */
 const CASES: string[] = [

@@ -1,8 +1,8 @@
 // Round trips through the real typesafe-config parser (Java; test/setup.sh installs it); the pure tests are in hocon.test.ts.
 import { describe, expect, it } from "vitest";
 import { hoconString } from "./hocon.js";
-import { HOSTILE_STRINGS } from "./testing/hostile.js";
-import { parseWithTypesafe } from "./testing/typesafe-config.js";
+import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
+import { parseWithTypesafe } from "../../test/support/render/typesafe-config.js";
 
 describe("hoconString", () => {
   it("round-trips every hostile string through the real typesafe-config parser", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hoconString } from "./hocon.js";
-import { HOSTILE_STRINGS } from "./testing/hostile.js";
+import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 
 // The round trips through the real typesafe-config parser are in hocon.local.test.ts.
 

@@ -2,10 +2,10 @@
 // jicofo.test.ts.
 import { describe, expect, it } from "vitest";
 import { editJicofo, expectedJicofoValues, readJicofo, type JicofoParams } from "./jicofo.js";
-import { fixture } from "./testing/golden.js";
-import { HOSTILE_STRINGS } from "./testing/hostile.js";
-import { merge, nest, ok, type Json } from "./testing/json-tree.js";
-import { parseWithTypesafe } from "./testing/typesafe-config.js";
+import { fixture } from "../../test/support/render/golden.js";
+import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
+import { merge, nest, ok, type Json } from "../../test/support/render/json-tree.js";
+import { parseWithTypesafe } from "../../test/support/render/typesafe-config.js";
 
 const P: JicofoParams = { domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: "golden-FAKE-focus-pw" };
 const FIXTURES = ["jicofo.conf.postinst", "jicofo.conf.hand-edited", "jicofo.conf.braced"];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BEGIN_MARKER, editJicofo, readJicofo, type JicofoParams } from "./jicofo.js";
-import { expectGolden, fixture } from "./testing/golden.js";
+import { expectGolden, fixture } from "../../test/support/render/golden.js";
 
 const P: JicofoParams = { domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: "golden-FAKE-focus-pw" };
 const FIXTURES = ["jicofo.conf.postinst", "jicofo.conf.hand-edited", "jicofo.conf.braced"];

@@ -2,7 +2,7 @@ import { parseExpression } from "@babel/parser";
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { jsString } from "./js.js";
-import { HOSTILE_STRINGS } from "./testing/hostile.js";
+import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 
 const EXTRA = [...HOSTILE_STRINGS, "lone \ud800 high", "lone \udc00 low", "\u0080\u009f", "<</", "<!---->"];
 

@@ -1,10 +1,10 @@
 // editJvb checked with the real typesafe-config parser (Java; test/setup.sh installs it); the pure tests are in jvb.test.ts.
 import { describe, expect, it } from "vitest";
 import { editJvb, expectedJvbValues, readJvb, type JvbParams } from "./jvb.js";
-import { fixture } from "./testing/golden.js";
-import { HOSTILE_STRINGS } from "./testing/hostile.js";
-import { merge, nest, ok, type Json } from "./testing/json-tree.js";
-import { parseWithTypesafe } from "./testing/typesafe-config.js";
+import { fixture } from "../../test/support/render/golden.js";
+import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
+import { merge, nest, ok, type Json } from "../../test/support/render/json-tree.js";
+import { parseWithTypesafe } from "../../test/support/render/typesafe-config.js";
 
 const P: JvbParams = { domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: "golden-FAKE-jvb-pw" };
 const FIXTURES = ["jvb.conf.sandbox", "jvb.conf.reference-style", "jvb.conf.hand-edited", "jvb.conf.braced"];

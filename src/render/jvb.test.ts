@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BEGIN_MARKER, editJvb, readJvb, type JvbParams } from "./jvb.js";
-import { expectGolden, fixture } from "./testing/golden.js";
+import { expectGolden, fixture } from "../../test/support/render/golden.js";
 
 const P: JvbParams = { domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: "golden-FAKE-jvb-pw" };
 const FIXTURES = ["jvb.conf.sandbox", "jvb.conf.reference-style", "jvb.conf.hand-edited", "jvb.conf.braced"];

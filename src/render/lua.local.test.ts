@@ -1,8 +1,8 @@
 // Round trips through the real lua5.4 (test/setup.sh installs it); the pure tests are in lua.test.ts.
 import { describe, expect, it } from "vitest";
 import { luaList, luaString } from "./lua.js";
-import { HOSTILE_STRINGS } from "./testing/hostile.js";
-import { runLua } from "./testing/run-lua.js";
+import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
+import { runLua } from "../../test/support/render/run-lua.js";
 
 describe("luaString", () => {
   it("round-trips every hostile string byte for byte through lua5.4", () => {

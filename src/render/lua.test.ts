@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { luaList, luaString } from "./lua.js";
-import { HOSTILE_STRINGS } from "./testing/hostile.js";
+import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 
 // The round trips through the real lua5.4 are in lua.local.test.ts.
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ensureNginxInclude, renderNginxSite, type NginxParams } from "./nginx.js";
-import { fixture } from "./testing/golden.js";
+import { fixture } from "../../test/support/render/golden.js";
 
 const PARAMS: NginxParams = {
   domain: "meet.example.com",

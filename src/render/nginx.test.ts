@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ensureNginxInclude, NGINX_INCLUDE_BLOCK, nginxValue, renderNginxSite, type NginxParams } from "./nginx.js";
-import { expectGolden, fixture } from "./testing/golden.js";
+import { expectGolden, fixture } from "../../test/support/render/golden.js";
 
 // `nginx -t` on the result is in nginx.local.test.ts.
 

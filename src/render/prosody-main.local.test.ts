@@ -2,8 +2,8 @@
 // pure tests are in prosody-main.test.ts.
 import { describe, expect, it } from "vitest";
 import { MANAGED_INCLUDE_BLOCK, ensureInclude } from "./prosody-main.js";
-import { fixture } from "./testing/golden.js";
-import { loadProsodyConfig } from "./testing/load-prosody.js";
+import { fixture } from "../../test/support/render/golden.js";
+import { loadProsodyConfig } from "../../test/support/render/load-prosody.js";
 
 describe("ensureInclude on realistic configs", () => {
   it("appends the managed block to the Arch default (commented and long-commented Includes do not count)", () => {

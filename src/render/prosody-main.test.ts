@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MANAGED_INCLUDE_BLOCK, ensureInclude, hasActiveInclude } from "./prosody-main.js";
-import { fixture } from "./testing/golden.js";
+import { fixture } from "../../test/support/render/golden.js";
 
 // The tests that load the result with lua5.4 are in prosody-main.local.test.ts.
 

@@ -2,9 +2,9 @@
 // `prosodyctl check config` (test/setup.sh installs both); the pure tests are in prosody.test.ts.
 import { describe, expect, it } from "vitest";
 import { renderProsodyConfig, type ProsodyParams } from "./prosody.js";
-import { HOSTILE_STRINGS } from "./testing/hostile.js";
-import { loadProsodyConfig } from "./testing/load-prosody.js";
-import { prosodyctlCheck } from "./testing/prosodyctl-check.js";
+import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
+import { loadProsodyConfig } from "../../test/support/render/load-prosody.js";
+import { prosodyctlCheck } from "../../test/support/render/prosodyctl-check.js";
 
 const PARAMS: ProsodyParams = {
   domain: "meet.example.com",

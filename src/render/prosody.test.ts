@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { prosodyConfigPath, renderProsodyConfig, type ProsodyParams } from "./prosody.js";
-import { expectGolden } from "./testing/golden.js";
+import { expectGolden } from "../../test/support/render/golden.js";
 
 const PARAMS: ProsodyParams = {
   domain: "meet.example.com",

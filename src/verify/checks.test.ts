@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Inventory } from "../inventory-types.js";
 import { verify, type CheckResult } from "./checks.js";
-import { FakeJitsi, type FakeJitsiOptions } from "./fake-jitsi.js";
+import { FakeJitsi, type FakeJitsiOptions } from "../../test/support/verify/fake-jitsi.js";
 
 const SECRET = "the-app-secret-0123456789abcdef";
 const inv: Inventory = {

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../host/host.js";
 import type { Inventory } from "../inventory-types.js";
-import { FakeJitsi } from "./fake-jitsi.js";
+import { FakeJitsi } from "../../test/support/verify/fake-jitsi.js";
 import { verifyHost } from "./index.js";
 import { openTunnel } from "./tunnel.js";
 

@@ -119,7 +119,7 @@ perl "$SANDBOX_REPO/test/sandbox/syslogd.pl" /dev/log /var/log/sandbox/journal <
 for _ in $(seq 50); do [[ -S /dev/log ]] && break; sleep 0.02; done
 
 # Stand-ins of the base system; yay, git and makepkg arrive with their packages.
-for t in pacman systemctl journalctl; do install -m 755 "$SANDBOX_REPO/test/sandbox/standins/$t" "/usr/local/bin/$t"; done
+for t in pacman systemctl journalctl; do install -m 755 "$SANDBOX_REPO/test/sandbox/arch-commands/$t" "/usr/local/bin/$t"; done
 ln -sfn /usr/local/bin/systemctl /usr/bin/systemctl
 ln -sfn /usr/local/bin/journalctl /usr/bin/journalctl
 
@@ -179,7 +179,7 @@ if [[ ${SANDBOX_STATE:-fresh} == jitsi-installed ]]; then
   (
     set +e
     export SANDBOX_NO_LOG=1
-    . "$SANDBOX_REPO/test/sandbox/standins/lib.sh"
+    . "$SANDBOX_REPO/test/sandbox/arch-commands/lib.sh"
     want="git base-devel yay-bin prosody lua-sec nginx jitsi-meet-prosody jicofo jitsi-videobridge jitsi-meet"
     for p in $(sandbox_pkg_closure $want); do
       sandbox_pkg_installed "$p" && continue

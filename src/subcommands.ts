@@ -1,0 +1,73 @@
+// `provision token` and `provision verify`: the subcommands besides the main run.
+import { connectSsh } from "./host/ssh.js";
+import { parseDuration } from "./duration.js";
+import { EXIT, UsageError } from "./errors.js";
+import { loadInventory } from "./inventory.js";
+import { ANY_ROOM, joinLink, mintToken, validateRoomName } from "./token.js";
+import { verifyHost } from "./verify/index.js";
+import { errorText, type HostReport } from "./runner.js";
+import { checkReportPath, finish, loadAll } from "./cli-shared.js";
+
+export interface TokenFlags {
+  /** Exactly one (--host may be repeated on the command line; more than one is refused). */
+  host: string[];
+  room: string;
+  name?: string;
+  email?: string;
+  avatar?: string;
+  ttl: string;
+  inventory?: string;
+}
+
+/** Mint a token for a room and print the join link. */
+export async function commandToken(o: TokenFlags): Promise<number> {
+  if (o.host.length !== 1)
+    throw new UsageError(`token takes one host, got ${o.host.length}: ${o.host.join(", ")}`, { fix: "run provision token once per host: each host has its own domain and secret" });
+  const inv = loadInventory(o.host[0]!, { dir: o.inventory });
+  validateRoomName(o.room);
+  let ttlSeconds: number;
+  try {
+    ttlSeconds = parseDuration(o.ttl);
+  } catch (e) {
+    throw new UsageError(`--ttl: ${(e as Error).message}`, { fix: "give a duration such as 90s, 30m, 2h or 1d" });
+  }
+  const token = await mintToken(inv, { room: o.room, name: o.name, email: o.email, avatar: o.avatar, ttlSeconds });
+  process.stdout.write(`${joinLink(inv, o.room, token)}\n`);
+  if (o.room === "*") process.stderr.write(`provision: this token opens every room: put a room name (lower case) in place of ${ANY_ROOM}\n`);
+  return EXIT.OK;
+}
+
+export interface VerifyFlags {
+  host: string[];
+  public?: boolean;
+  report?: string;
+  acceptNewHostKey?: boolean;
+  inventory?: string;
+}
+
+/** Run only the verification on each host, print the check table, exit 1 if any check failed. */
+export async function commandVerify(o: VerifyFlags): Promise<number> {
+  checkReportPath(o.report); // before connecting, not after every host was verified
+  const invs = loadAll(o.host, o.inventory);
+  const reports = await Promise.all(
+    invs.map(async (inv): Promise<HostReport> => {
+      const report: HostReport = { host: inv.name, ok: false, changes: 0, restarts: [], tasks: [] };
+      try {
+        const host = await connectSsh(inv.name, inv.ssh, { acceptNewHostKey: o.acceptNewHostKey });
+        try {
+          const results = await verifyHost(host, inv, { public: o.public });
+          report.verification = results;
+          report.ok = results.every((r) => r.ok);
+          report.tasks.push({ name: "verify", status: report.ok ? "unchanged" : "failed", detail: `${results.filter((r) => r.ok).length}/${results.length} checks passed`, changes: [] });
+        } finally {
+          await host.close();
+        }
+      } catch (e) {
+        report.error = errorText(e);
+        report.tasks.push({ name: "verify", status: "failed", detail: report.error, changes: [] });
+      }
+      return report;
+    }),
+  );
+  return finish(reports, false, o.report);
+}
