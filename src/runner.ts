@@ -1,11 +1,15 @@
 // Run the ordered tasks on each host through listr2: connect once, lock, gather → plan → apply, report.
 import { Listr, type ListrTaskWrapper, type ListrDefaultRenderer, type ListrSimpleRenderer } from "listr2";
 import { applyChange, describeChange, fileDiff } from "./apply.js";
-import { InterruptedError, PendingChangeError, ProvisionError } from "./errors.js";
+import { InterruptedError, PendingChangeError } from "./errors.js";
 import type { Host } from "./host/host.js";
 import type { Inventory } from "./inventory-types.js";
 import { acquireLock } from "./lock.js";
 import { maskSecrets } from "./render/diff.js";
+import { formatDuration } from "./duration.js";
+import { errorText } from "./output/error-text.js";
+import { stepTitle, withWaiting } from "./output/progress.js";
+import type { LogSink } from "./output/sink.js";
 import type { RunState, Task, TaskContext } from "./task.js";
 
 export type TaskStatus = "changed" | "unchanged" | "skipped" | "failed";
@@ -16,6 +20,8 @@ export interface TaskReport {
   detail: string;
   /** One line per change (planned with --check). */
   changes: string[];
+  /** How long the task took (gather, plan, apply). */
+  durationMs?: number;
 }
 
 export interface HostReport {
@@ -29,6 +35,8 @@ export interface HostReport {
   error?: string;
   /** Things the operator should know that are not failures (a stale lock taken over). */
   notices?: string[];
+  /** From connecting to closing the connection. */
+  durationMs?: number;
 }
 
 export interface RunOptions {
@@ -40,8 +48,10 @@ export interface RunOptions {
   lockTimeoutMs: number;
   /** Where --diff output goes (default stdout). */
   write?: (text: string) => void;
-  /** listr2 renderer: default on a TTY, simple otherwise; silent for tests. */
+  /** listr2 renderer: default on a TTY, simple otherwise; silent for tests and when `log` prints the progress. */
   renderer?: "default" | "simple" | "silent";
+  /** Also receives every progress line of every host, masked (the CLI's plain output prefixes each with its host). */
+  log?: LogSink;
   /** Seed facts for the tasks (e.g. verify.public). */
   facts?: Record<string, unknown>;
   /**
@@ -95,13 +105,30 @@ async function runOneHost(
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
   let host: Host | undefined;
   let lock: { release(): Promise<void> } | undefined;
+  // Progress: to listr2 (the TTY's last line) and to the log sink; on a TTY the title ticks the step and elapsed
+  // time every second, and a line that waits (a restart, a build) says for how long.
+  const hostStarted = Date.now();
+  const steps = tasks.filter((t) => selected(t.name, opts)).length;
+  let step = 0;
+  let stepName = "connect";
+  let shown = { line: "", at: hostStarted };
+  const say = (line: string) => {
+    shown = { line, at: Date.now() };
+    hostTask.output = line;
+    opts.log?.(inv.name, line);
+  };
+  const tick = () => {
+    hostTask.title = stepTitle(inv.name, step, steps, stepName, Date.now() - hostStarted);
+    if (shown.line) hostTask.output = withWaiting(shown.line, Date.now() - shown.at);
+  };
+  const ticker = opts.renderer === "default" || (opts.renderer === undefined && process.stdout.isTTY) ? setInterval(tick, 1000) : undefined;
   // Between steps: stop here when the run was interrupted.
   const stopIfInterrupted = () => {
     if (opts.signal?.aborted) throw opts.signal.reason instanceof InterruptedError ? opts.signal.reason : new InterruptedError("SIGINT");
   };
   try {
     stopIfInterrupted();
-    hostTask.output = "connecting";
+    say("connecting");
     host = await untilInterrupted(connect(inv), opts.signal, (late) => void late.close().catch(() => undefined));
     stopIfInterrupted();
     lock = await acquireLock(host, {
@@ -110,7 +137,7 @@ async function runOneHost(
       signal: opts.signal,
       notice: (m) => {
         (report.notices ??= []).push(m);
-        hostTask.output = m;
+        say(m);
       },
     });
     const ctx: TaskContext = {
@@ -118,9 +145,7 @@ async function runOneHost(
       inv,
       check: opts.check,
       state,
-      log: (m) => {
-        hostTask.output = maskSecrets(m, state.secrets);
-      },
+      log: (m) => say(maskSecrets(m, state.secrets)),
     };
     // With --check: the packages earlier tasks plan to install (not installed yet), and which task plans each.
     const pendingPackages = new Map<string, string>();
@@ -130,7 +155,9 @@ async function runOneHost(
         report.tasks.push({ name: task.name, status: "skipped", detail: "not selected (--only/--skip)", changes: [] });
         continue;
       }
-      hostTask.title = `${inv.name}: ${task.title}`;
+      step += 1;
+      stepName = task.name;
+      tick();
       const t0 = Date.now();
       try {
         const facts = await task.gather(ctx);
@@ -165,7 +192,9 @@ async function runOneHost(
             }
           report.tasks.push({ name: task.name, status: "changed", detail: lines.join("; "), changes: lines });
         }
-        hostTask.output = `${task.name}: ${report.tasks.at(-1)!.status} (${Date.now() - t0} ms)`;
+        const done = report.tasks.at(-1)!;
+        done.durationMs = Date.now() - t0;
+        say(`${task.name}: ${done.status} (${formatDuration(done.durationMs)})`);
       } catch (e) {
         if (e instanceof InterruptedError) throw e;
         const msg = maskSecrets(errorText(e), state.secrets);
@@ -177,7 +206,9 @@ async function runOneHost(
           report.tasks.push({ name: task.name, status: "skipped", detail: `cannot be planned before ${by} installs ${e.packages.join(", ")} (${maskSecrets(e.message, state.secrets)})`, changes: [] });
           continue;
         }
-        report.tasks.push({ name: task.name, status: "failed", detail: msg, changes: [] });
+        report.tasks.push({ name: task.name, status: "failed", detail: msg, changes: [], durationMs: Date.now() - t0 });
+        // The error itself is printed once, in the summary at the end.
+        say(`${task.name}: failed (${formatDuration(Date.now() - t0)}); the error is in the summary below`);
         throw new TaskFailed(`task ${task.name} failed: ${msg}`);
       }
     }
@@ -188,12 +219,19 @@ async function runOneHost(
       const stop = e instanceof InterruptedError ? e : opts.signal!.reason instanceof InterruptedError ? opts.signal!.reason : new InterruptedError("SIGINT");
       const last = report.tasks.filter((t) => !(t.status === "skipped" && t.detail.startsWith("not selected"))).at(-1);
       report.error = `${stop.message}: stopped ${last ? `after the ${last.name} task (${last.status})` : "before the first task"}`;
+      say(report.error);
       throw new Error(report.error);
     }
     report.error = maskSecrets(e instanceof TaskFailed ? e.message : errorText(e), state.secrets);
-    if (!(e instanceof TaskFailed)) report.tasks.push({ name: "connect", status: "failed", detail: report.error, changes: [] });
-    throw new Error(report.error);
+    if (!(e instanceof TaskFailed)) {
+      report.tasks.push({ name: "connect", status: "failed", detail: report.error, changes: [] });
+      say("connect: failed; the error is in the summary below");
+    }
+    // listr2 (a TTY) shows the first line; the whole error is printed once, in the summary.
+    throw new Error(report.error.split("\n")[0]);
   } finally {
+    if (ticker) clearInterval(ticker);
+    report.durationMs = Date.now() - hostStarted;
     report.changes = report.tasks.reduce((n, t) => n + (t.status === "changed" ? Math.max(1, t.changes.length) : 0), 0);
     report.restarts = (state.facts.get(REPORT_KEYS.restarts) as string[] | undefined) ?? [];
     const verification = state.facts.get(REPORT_KEYS.verification);
@@ -235,12 +273,7 @@ function selected(name: string, opts: RunOptions): boolean {
   return !(opts.skip ?? []).includes(name);
 }
 
-/** The text of any error, in the one format. */
-export function errorText(e: unknown): string {
-  if (e instanceof ProvisionError) return e.format();
-  if (e instanceof Error) return e.message;
-  return String(e);
-}
+export { errorText };
 
 /** The end-of-run summary, one block per host. */
 export function formatSummary(reports: HostReport[], check: boolean): string {
