@@ -12,6 +12,8 @@ export interface Inventory {
     knownHosts: string;
     connectTimeoutMs: number;
     commandTimeoutMs: number;
+    /** Jump hosts (SSH_PROXY_JUMP, or ProxyJump in the SSH config), in the order they are passed through. */
+    jump?: { host: string; port: number; user: string; key?: string }[];
   };
   jitsi: {
     /** Main XMPP domain, lower-case hostname. */

@@ -19,6 +19,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Extra environment for the command, passed with `env NAME=VALUE` (never secrets). */
   env?: Record<string, string>;
+  /** Sees the command's output as it arrives (text, whole characters, not whole lines); the result still has all of it. */
+  onOutput?: (text: string, stream: "stdout" | "stderr") => void;
 }
 
 export interface WriteOptions {

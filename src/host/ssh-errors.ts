@@ -9,6 +9,8 @@ export interface KeyInfo {
   keyType: string;
   fingerprint: string;
   file: string;
+  /** A jump host (ProxyJump) on the way to the inventory's host. */
+  jump?: boolean;
 }
 
 export const ACCEPT_NEW_FIX = "re-run with --accept-new-host-key to trust and record it (like OpenSSH's StrictHostKeyChecking=accept-new)";
@@ -17,8 +19,9 @@ export const ACCEPT_NEW_FIX = "re-run with --accept-new-host-key to trust and re
 export function hostKeyError(verdict: Exclude<HostKeyCheck, "match">, k: KeyInfo): HostError {
   const label = keyTypeLabel(k.keyType);
   const shownHost = hostKeyName(k.host, k.port);
+  const which = k.jump ? "jump host " : "";
   if (verdict === "unknown") {
-    return new HostError(`unknown SSH host key for ${k.host}:${k.port}: ${label} key ${k.fingerprint}`, {
+    return new HostError(`unknown SSH host key for ${which}${k.host}:${k.port}: ${label} key ${k.fingerprint}`, {
       where: k.name,
       lines: [
         `The authenticity of host '${shownHost}' can't be established.`,
@@ -29,7 +32,7 @@ export function hostKeyError(verdict: Exclude<HostKeyCheck, "match">, k: KeyInfo
     });
   }
   if ("revoked" in verdict) {
-    return new HostError(`the ${label} host key of ${k.host}:${k.port} is REVOKED (${k.fingerprint})`, {
+    return new HostError(`the ${label} host key of ${which}${k.host}:${k.port} is REVOKED (${k.fingerprint})`, {
       where: k.name,
       lines: [`Revoked key in ${verdict.revoked.file}:${verdict.revoked.line}`, "No command was run."],
       fix: "the host presents a key you marked @revoked: find out why before connecting; give the host a new key",
@@ -37,7 +40,7 @@ export function hostKeyError(verdict: Exclude<HostKeyCheck, "match">, k: KeyInfo
   }
   const offending = verdict.offending.map((e) => `Offending ${keyTypeLabel(e.keyType)} key in ${e.file}:${e.line}`);
   const otherTypeOnly = !verdict.changed.includes(k.keyType);
-  return new HostError(`WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for ${k.host}:${k.port}! No command was run.`, {
+  return new HostError(`WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for ${which}${k.host}:${k.port}! No command was run.`, {
     where: k.name,
     lines: [
       "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",
@@ -63,28 +66,31 @@ export interface ConnInfo {
   user: string;
   /** How we tried to log in, e.g. "key /root/.ssh/id_ed25519" or "agent". */
   auth: string;
+  /** A jump host (ProxyJump): its address comes from SSH_PROXY_JUMP or ~/.ssh/config, not SSH_HOST. */
+  jump?: boolean;
 }
 
 /** Explain a failed connect (before or during authentication). */
 export function connectError(e: unknown, c: ConnInfo): HostError {
   const err = e as Error & { code?: string | number; level?: string };
   const msg = err?.message ?? String(e);
-  const at = `${c.host}:${c.port}`;
+  const at = `${c.jump ? "jump host " : ""}${c.host}:${c.port}`;
   const code = err?.code;
+  const keys = c.jump ? "SSH_PROXY_JUMP (or ProxyJump in the SSH config)" : "SSH_HOST/SSH_PORT";
   if (code === "ECONNREFUSED") {
-    return new HostError(`cannot connect to ${at}: connection refused`, { where: c.name, lines: [msg], fix: `check SSH_HOST/SSH_PORT in the inventory and that sshd runs on ${at}` });
+    return new HostError(`cannot connect to ${at}: connection refused`, { where: c.name, lines: [msg], fix: `check ${keys} in the inventory and that sshd runs on ${c.host}:${c.port}` });
   }
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    return new HostError(`cannot resolve host name ${c.host}`, { where: c.name, lines: [msg], fix: "check SSH_HOST in the inventory and your DNS" });
+    return new HostError(`cannot resolve host name ${c.host}`, { where: c.name, lines: [msg], fix: `check ${c.jump ? keys : "SSH_HOST"} in the inventory and your DNS` });
   }
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "EHOSTDOWN") {
     return new HostError(`cannot reach ${at}: ${code === "ENETUNREACH" ? "network" : "host"} unreachable`, { where: c.name, lines: [msg], fix: "check the address and the network path (VPN, firewall)" });
   }
   if (code === "ETIMEDOUT" || /timed out/i.test(msg)) {
-    return new HostError(`cannot connect to ${at}: no SSH handshake within the connect timeout`, { where: c.name, lines: [msg], fix: `check that ${at} is reachable and runs sshd (firewall?); raise SSH_CONNECT_TIMEOUT on slow links` });
+    return new HostError(`cannot connect to ${at}: no SSH handshake within the connect timeout`, { where: c.name, lines: [msg], fix: `check that ${c.host}:${c.port} is reachable and runs sshd (firewall?); raise SSH_CONNECT_TIMEOUT on slow links` });
   }
   if (err?.level === "client-authentication" || /authentication methods failed/i.test(msg)) {
-    return new HostError(`SSH login as ${c.user} on ${at} was rejected (tried ${c.auth})`, { where: c.name, lines: [msg], fix: `check SSH_USER and SSH_KEY: the public key must be in ~${c.user}/.ssh/authorized_keys on the host` });
+    return new HostError(`SSH login as ${c.user} on ${at} was rejected (tried ${c.auth})`, { where: c.name, lines: [msg], fix: c.jump ? `check the user in SSH_PROXY_JUMP (user@host) and the key (IdentityFile for that host in the SSH config, else SSH_KEY): the public key must be in ~${c.user}/.ssh/authorized_keys on the jump host` : `check SSH_USER and SSH_KEY: the public key must be in ~${c.user}/.ssh/authorized_keys on the host` });
   }
   if (/privatekey|private key|passphrase|Cannot parse/i.test(msg)) {
     return new HostError(`cannot use the SSH key (${c.auth})`, { where: c.name, lines: [msg], fix: "use an unencrypted key file in SSH_KEY, or load an encrypted key into ssh-agent and leave SSH_KEY empty" });

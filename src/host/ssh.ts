@@ -1,42 +1,15 @@
-// The one real Host: a single node-ssh (ssh2) connection per host, host keys checked against known_hosts.
-import { access } from "node:fs/promises";
-import type { Duplex } from "node:stream";
-import { NodeSSH } from "node-ssh";
-import { HostError, UsageError } from "../errors.js";
+// The one real Host: a single node-ssh (ssh2) connection per host (through its jump hosts), host keys checked for every hop.
+import { HostError } from "../errors.js";
 import type { Inventory } from "../inventory-types.js";
 import { checkError, commandLabel, commandLine, lastLines, sudoRefusal, TIMEOUT_EXIT_CODES, writeError, writeFileArgv, writeFileStdin } from "./remote-command.js";
 import type { Host, RunOptions, RunResult, WriteOptions } from "./host.js";
-import { connectError, hostKeyError } from "./ssh-errors.js";
-import {
-  appendHostKey,
-  checkHostKey,
-  entryMatchesHost,
-  expandHome,
-  fingerprint,
-  hostKeyName,
-  keyTypeLabel,
-  keyTypeOfBlob,
-  readKnownHosts,
-  type HostKeyCheck,
-} from "./known-hosts.js";
+import type { Duplex } from "node:stream";
+import { expandHome, readKnownHosts } from "./known-hosts.js";
+import { openConnection, type Client, type Hop, type HopContext } from "./ssh-connect.js";
+import { execCommand, timedOutError } from "./ssh-exec.js";
+import { forwardOut } from "./ssh-forward.js";
 
 type SshSettings = Inventory["ssh"];
-
-// node-ssh's typings re-export ssh2's, whose @types package is not installed: the little we use, typed here.
-interface ExecChannel extends Duplex {
-  stderr: NodeJS.ReadableStream;
-  signal(name: string): void;
-  close(): void;
-}
-interface Client {
-  on(event: "error", f: (e: Error) => void): this;
-  on(event: "close", f: () => void): this;
-  once(event: "close", f: () => void): this;
-  exec(cmd: string, cb: (err: Error | undefined, channel: ExecChannel) => void): this;
-  forwardOut(srcIP: string, srcPort: number, dstIP: string, dstPort: number, cb: (err: Error | undefined, channel: Duplex) => void): this;
-  end(): this;
-  destroy(): this;
-}
 
 export interface ConnectOptions {
   /** Record an unknown host key and go on (OpenSSH StrictHostKeyChecking=accept-new). Changed keys are still refused. */
@@ -45,21 +18,14 @@ export interface ConnectOptions {
   notice?: (message: string) => void;
 }
 
-/** Host key algorithms, OpenSSH-like order; `ssh-rsa` (SHA-1 signatures) is left out as OpenSSH ≥ 8.8 does. */
-const HOST_KEY_ALGOS = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256"];
-
-/** Ask first for the key types already on record for this host, so an honest server presents a known key. */
-function hostKeyAlgorithms(knownTypes: string[]): string[] {
-  const preferred = HOST_KEY_ALGOS.filter((a) =>
-    knownTypes.some((t) => t === a || (t === "ssh-rsa" && a.startsWith("rsa-sha2-"))),
-  );
-  return [...preferred, ...HOST_KEY_ALGOS.filter((a) => !preferred.includes(a))];
-}
-
 /** At most this many channels at once on the one connection (sshd's MaxSessions defaults to 10). */
 const MAX_CHANNELS = 8;
 
-/** Open the SSH connection for one inventory host; the host key is verified before authentication. */
+/**
+ * Open the SSH connection for one inventory host. With jump hosts (SSH_PROXY_JUMP / ProxyJump), as `ssh -J` does:
+ * connect to the first, have it forward a TCP stream to the next, and run the next SSH connection over that stream.
+ * Every hop's host key is verified against known_hosts under its own name and port, before authentication.
+ */
 export async function connectSsh(name: string, ssh: SshSettings, opts: ConnectOptions = {}): Promise<Host> {
   const knownHostsFile = expandHome(ssh.knownHosts);
   let entries;
@@ -68,84 +34,36 @@ export async function connectSsh(name: string, ssh: SshSettings, opts: ConnectOp
   } catch (e) {
     throw new HostError(`cannot read known_hosts file ${knownHostsFile}`, { where: name, lines: [String((e as Error).message)], fix: "make the SSH_KNOWN_HOSTS file readable, or point it elsewhere" });
   }
-
-  const auth: { privateKeyPath?: string; agent?: string } = {};
-  if (ssh.key) {
-    const keyPath = expandHome(ssh.key);
-    try {
-      await access(keyPath);
-    } catch {
-      throw new UsageError(`SSH key ${keyPath} does not exist or is not readable`, { where: name, fix: "set SSH_KEY to a readable private key file, or leave it empty to use the SSH agent" });
-    }
-    auth.privateKeyPath = keyPath;
-  } else if (process.env.SSH_AUTH_SOCK) {
-    auth.agent = process.env.SSH_AUTH_SOCK;
-  } else {
-    throw new UsageError("no SSH key and no SSH agent", { where: name, fix: "set SSH_KEY in the inventory to a private key file, or start ssh-agent and add your key (SSH_AUTH_SOCK)" });
-  }
-
-  const knownTypes = [...new Set(entries.filter((e) => !e.marker && entryMatchesHost(e, ssh.host, ssh.port)).map((e) => e.keyType))];
-  // The verdict from the host key check; when set, the connection failure is explained by it.
-  let refused: HostError | undefined;
-  const notice = opts.notice ?? ((m: string) => process.stderr.write(m + "\n"));
-
-  // ssh2 calls the verifier again on every re-key; the key verified (or recorded) once stays trusted.
-  let trusted: Buffer | undefined;
-  const hostVerifier = (blob: Buffer, verify: (ok: boolean) => void): void => {
-    if (trusted?.equals(blob)) return verify(true);
-    let keyType: string;
-    try {
-      keyType = keyTypeOfBlob(blob);
-    } catch (e) {
-      refused = new HostError(`the SSH server sent an unreadable host key`, { where: name, lines: [(e as Error).message] });
-      verify(false);
-      return;
-    }
-    const keyB64 = blob.toString("base64");
-    const verdict: HostKeyCheck = checkHostKey(entries, ssh.host, ssh.port, keyType, keyB64);
-    if (verdict === "match") {
-      trusted = Buffer.from(blob);
-      return verify(true);
-    }
-    if (verdict === "unknown" && opts.acceptNewHostKey) {
-      appendHostKey(knownHostsFile, ssh.host, ssh.port, keyType, keyB64).then(
-        () => {
-          trusted = Buffer.from(blob);
-          notice(`Warning: Permanently added '${hostKeyName(ssh.host, ssh.port)}' (${keyTypeLabel(keyType)}) to the list of known hosts (${knownHostsFile}).`);
-          verify(true);
-        },
-        (e: Error) => {
-          refused = new HostError(`cannot record the host key in ${knownHostsFile}`, { where: name, lines: [e.message], fix: "make the known_hosts file and its directory writable" });
-          verify(false);
-        },
-      );
-      return;
-    }
-    refused = hostKeyError(verdict, { name, host: ssh.host, port: ssh.port, keyType, fingerprint: fingerprint(blob), file: knownHostsFile });
-    verify(false);
+  const ctx: HopContext = {
+    name,
+    knownHostsFile,
+    entries,
+    connectTimeoutMs: ssh.connectTimeoutMs,
+    acceptNewHostKey: opts.acceptNewHostKey,
+    notice: opts.notice ?? ((m: string) => process.stderr.write(m + "\n")),
   };
-
-  const node = new NodeSSH();
+  const jumps: Client[] = [];
+  const target: Hop = { host: ssh.host, port: ssh.port, user: ssh.user, key: ssh.key };
   try {
-    await node.connect({
-      host: ssh.host,
-      port: ssh.port,
-      username: ssh.user,
-      ...auth,
-      readyTimeout: ssh.connectTimeoutMs,
-      hostVerifier: hostVerifier as never,
-      algorithms: { serverHostKey: hostKeyAlgorithms(knownTypes) as never },
-      keepaliveInterval: 15_000,
-      keepaliveCountMax: 4,
-      tryKeyboard: false,
-    });
+    let sock: Duplex | undefined;
+    for (const [i, hop] of (ssh.jump ?? []).entries()) {
+      const client = await openConnection(hop, ctx, { sock, jump: true });
+      client.on("error", () => undefined); // reported through the target connection it carries
+      jumps.push(client);
+      const next = ssh.jump?.[i + 1] ?? target;
+      sock = await forwardOut(client, next.host, next.port, {
+        name,
+        server: `the jump host ${hop.host}:${hop.port}`,
+        user: hop.user,
+        lost: (what) => new HostError(`SSH connection to the jump host ${hop.host}:${hop.port} lost during ${what}`, { where: name, fix: "check the jump host and the network, then re-run" }),
+      });
+    }
+    const client = await openConnection(target, ctx, { sock });
+    return new SshHost(name, ssh, client, jumps);
   } catch (e) {
-    node.dispose();
-    throw refused ?? connectError(e, { name, host: ssh.host, port: ssh.port, user: ssh.user, auth: auth.agent ? "agent" : `key ${auth.privateKeyPath}` });
+    for (const j of jumps.reverse()) j.end();
+    throw e;
   }
-  const client = node.connection as Client | null;
-  if (!client) throw new HostError("SSH connection closed right after it opened", { where: name });
-  return new SshHost(name, ssh, client);
 }
 
 /** A Host over one established ssh2 connection. */
@@ -160,6 +78,8 @@ class SshHost implements Host {
     readonly name: string,
     private readonly ssh: SshSettings,
     private readonly client: Client,
+    /** Jump hosts carrying the connection, nearest first; closed after it. */
+    private readonly jumps: Client[] = [],
   ) {
     // After connect, node-ssh no longer listens for errors; an unhandled 'error' would crash the process.
     client.on("error", (e: Error) => {
@@ -168,6 +88,7 @@ class SshHost implements Host {
     client.on("close", () => {
       this.closed = true;
     });
+    for (const j of jumps) j.on("error", (e: Error) => (this.lostReason ??= `jump host: ${e.message}`));
   }
 
   private lost(what: string): HostError {
@@ -198,8 +119,9 @@ class SshHost implements Host {
     const release = await this.slot();
     try {
       const started = Date.now();
-      const r = await this.exec(cmd, opts.stdin, timeoutMs, shown);
-      if (TIMEOUT_EXIT_CODES.includes(r.code) && Date.now() - started >= timeoutMs) throw this.timedOut(shown, timeoutMs, r.stderr);
+      const target = { client: this.client, name: this.name, isClosed: () => this.closed, lost: (what: string) => this.lost(what) };
+      const r = await execCommand(target, cmd, { stdin: opts.stdin, timeoutMs, shown, onOutput: opts.onOutput });
+      if (TIMEOUT_EXIT_CODES.includes(r.code) && Date.now() - started >= timeoutMs) throw timedOutError(this.name, shown, timeoutMs, r.stderr);
       if (opts.sudo) {
         const refusal = r.code !== 0 ? sudoRefusal(r.stderr, this.name, this.ssh.user, shown) : null;
         if (refusal) throw refusal;
@@ -211,81 +133,6 @@ class SshHost implements Host {
     } finally {
       release();
     }
-  }
-
-  private timedOut(shown: string, timeoutMs: number, stderr: string): HostError {
-    return new HostError(`\`${shown}\` timed out after ${fmtMs(timeoutMs)} and was stopped`, {
-      where: this.name,
-      lines: lastLines(stderr, 10),
-      fix: "check why it hangs on the host; raise SSH_COMMAND_TIMEOUT if it is just slow",
-    });
-  }
-
-  /** Open a session channel, retrying briefly when sshd still counts just-closed sessions (MaxSessions). */
-  private openExec(cmd: string, shown: string, cb: (channel: ExecChannel) => void, fail: (e: HostError) => void, attempt = 0): void {
-    try {
-      this.client.exec(cmd, (err, channel) => {
-        if (!err) return cb(channel);
-        if (this.closed) return fail(this.lost(`\`${shown}\``));
-        if (attempt < 20) {
-          setTimeout(() => this.openExec(cmd, shown, cb, fail, attempt + 1), 25 * (attempt + 1));
-          return;
-        }
-        fail(new HostError(`cannot start \`${shown}\``, { where: this.name, lines: [err.message], fix: "check MaxSessions in the host's sshd_config" }));
-      });
-    } catch {
-      fail(this.lost(`\`${shown}\``));
-    }
-  }
-
-  private exec(cmd: string, stdin: string | undefined, timeoutMs: number, shown: string): Promise<RunResult> {
-    return new Promise<RunResult>((resolve, reject) => {
-      let settled = false;
-      const done = (f: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        f();
-      };
-      let timer: NodeJS.Timeout | undefined;
-      this.openExec(cmd, shown, (channel) => {
-        const out: Buffer[] = [];
-        const errOut: Buffer[] = [];
-        let code: number | null | undefined;
-        let signal: string | undefined;
-        channel.on("data", (d: Buffer) => out.push(d));
-        channel.stderr.on("data", (d: Buffer) => errOut.push(d));
-        channel.on("exit", (c: number | null, s?: string) => {
-          code = c;
-          signal = s;
-        });
-        channel.on("error", () => {
-          /* reported through close */
-        });
-        channel.on("close", () => {
-          done(() => {
-            const stdout = Buffer.concat(out).toString("utf8");
-            const stderr = Buffer.concat(errOut).toString("utf8");
-            if (code === undefined) {
-              reject(this.closed ? this.lost(`\`${shown}\``) : new HostError(`\`${shown}\` ended without an exit status`, { where: this.name, lines: lastLines(stderr) }));
-              return;
-            }
-            resolve({ code: code ?? (signal ? 128 + signalNumber(signal) : 255), stdout, stderr });
-          });
-        });
-        // Backstop when the host-side `timeout` could not act (wedged host, missing coreutils):
-        // ask sshd to SIGKILL the session's process group, then drop the channel.
-        timer = setTimeout(() => {
-          done(() => {
-            killSession(channel);
-            channel.close();
-            reject(this.timedOut(shown, timeoutMs, Buffer.concat(errOut).toString("utf8")));
-          });
-        }, timeoutMs + CLIENT_TIMEOUT_GRACE_MS);
-        if (stdin !== undefined) channel.end(stdin);
-        else channel.end();
-      }, (e) => done(() => reject(e)));
-    });
   }
 
   /** Like run, but a non-zero exit is a HostError with the last stderr lines. */
@@ -320,36 +167,17 @@ class SshHost implements Host {
 
   /** A TCP stream from the host to address:port over a direct-tcpip channel. */
   forward(address: string, port: number): Promise<Duplex> {
-    return new Promise<Duplex>((resolve, reject) => {
-      try {
-        this.client.forwardOut("127.0.0.1", 0, address, port, (err, channel) => {
-          if (!err) return resolve(channel);
-          const reason = (err as Error & { reason?: number }).reason;
-          if (reason === 1) {
-            reject(new HostError(`the SSH server refused to forward to ${address}:${port}`, {
-              where: this.name,
-              lines: [err.message],
-              fix: `allow TCP forwarding for ${this.ssh.user} in sshd_config (AllowTcpForwarding yes or local; PermitOpen must allow ${address}:${port})`,
-            }));
-          } else if (reason === 2) {
-            reject(new HostError(`nothing accepts connections at ${address}:${port} on the host`, {
-              where: this.name,
-              lines: [err.message],
-              fix: `check that the service listening on ${address}:${port} is running (and bound to that address)`,
-            }));
-          } else {
-            reject(new HostError(`cannot open a tunnel to ${address}:${port}`, { where: this.name, lines: [err.message] }));
-          }
-        });
-      } catch {
-        reject(this.lost(`forward to ${address}:${port}`));
-      }
-    });
+    return forwardOut(this.client, address, port, { name: this.name, server: "the host", user: this.ssh.user, lost: (what) => this.lost(what) });
   }
 
   /** Close the connection (idempotent). */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.closedByUs = true;
+    await this.closeTarget();
+    for (const j of [...this.jumps].reverse()) j.end();
+  }
+
+  private closeTarget(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const t = setTimeout(() => {
@@ -363,29 +191,4 @@ class SshHost implements Host {
       this.client.end();
     });
   }
-}
-
-/** The host-side `timeout -k 5` gets this long to report before the client gives up on the channel. */
-const CLIENT_TIMEOUT_GRACE_MS = 8000;
-
-/**
- * Send an SSH "signal" request for a session. ssh2's Channel.signal() refuses once stdin was closed
- * (which we always do), so this goes to the protocol object directly; best effort.
- */
-function killSession(channel: ExecChannel): void {
-  const c = channel as unknown as { outgoing?: { id?: number; state?: string }; _client?: { _protocol?: { signal?(id: number, sig: string): void } } };
-  try {
-    if (c.outgoing?.state === "open" && c.outgoing.id !== undefined) c._client?._protocol?.signal?.(c.outgoing.id, "KILL");
-  } catch {
-    /* the channel may already be gone */
-  }
-}
-
-const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
-function signalNumber(s: string): number {
-  return SIGNALS[s] ?? 0;
-}
-
-function fmtMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
