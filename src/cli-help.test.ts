@@ -1,4 +1,4 @@
-// Issue 12: --version, `provision help [command]`, exit codes in --help (in-process: main() with argv, output captured).
+// --version, `provision help [command]`, exit codes in --help (in-process: main() with argv, output captured).
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { run } from "../test/cli-run.js";

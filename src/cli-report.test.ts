@@ -1,4 +1,4 @@
-// Issue 12: a --report path that cannot be written is refused before connecting (exit 2), not after a whole run (exit 70).
+// A --report path that cannot be written is refused before connecting (exit 2), not after a whole run (exit 70).
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";

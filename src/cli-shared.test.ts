@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { writeReport } from "./cli-shared.js";
 
 describe("writeReport", () => {
-  // Issue 9 (9): an existing --report file kept its old mode (writeFileSync's mode applies only to new files).
+  // Regression: an existing --report file kept its old mode (writeFileSync's mode applies only to new files).
   it("replaces an existing report atomically with mode 0600, whatever its old mode", () => {
     const dir = mkdtempSync(join(tmpdir(), "report-"));
     const file = join(dir, "report.json");

@@ -1,4 +1,4 @@
-// Issue 12: typos and contradictions on the command line are refused before any inventory is read or host reached (exit 2).
+// Typos and contradictions on the command line are refused before any inventory is read or host reached (exit 2).
 import { afterEach, describe, expect, it } from "vitest";
 import { run } from "../test/cli-run.js";
 

@@ -54,7 +54,7 @@ describe("provision as a process", () => {
     return { code, stdout, stderr };
   }
 
-  // Issue 9 (2): listr2's own SIGINT handler exited 127 before anything was released.
+  // Regression: listr2's own SIGINT handler exited 127 before anything was released.
   it("exits 130 on Ctrl-C (SIGINT), saying it stopped", async () => {
     const r = await interrupted("SIGINT");
     expect(r.code).toBe(130);

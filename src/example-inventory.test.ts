@@ -1,4 +1,4 @@
-// Issue 12: inventory/example.env copied for a host serves that host, and the README's secrets recipe never
+// inventory/example.env copied for a host serves that host, and the README's secrets recipe never
 // leaves the secret readable to others or prints it.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -36,7 +36,7 @@ let remove: (() => void) | undefined;
 afterEach(() => remove?.());
 
 describe("handleInterrupts with a run", () => {
-  // Issue 9 (2): Ctrl-C exited 127 and left the host locked.
+  // Regression: Ctrl-C exited 127 and left the host locked.
   it("on SIGINT releases the lock of a host stuck in a command, then exits 130", async () => {
     const stuck = lockedHost("stuck");
     let entered!: () => void;

@@ -100,7 +100,7 @@ describe("loadInventory", () => {
     expect(fail(() => loadInventory("h", { dir, env: {} })).format()).toContain("JITSI_GUEST_DOMAIN: must differ");
   });
 
-  // Issue 9 (9): a world-readable local secrets file was accepted.
+  // Regression: a world-readable local secrets file was accepted.
   describe("files holding the secret", () => {
     const files = { "h.env": "SSH_USER=arch\nJWT_APP_ID=app\n", "h.secrets.env": `JWT_APP_SECRET=${SECRET}\n` };
 
@@ -129,7 +129,7 @@ describe("loadInventory", () => {
     });
   });
 
-  // Issue 9 (9): PROSODY_ADDRESS and WEB_ADDRESS accepted strings that are no address ("dead", "1.2.3", "::::").
+  // Regression: PROSODY_ADDRESS and WEB_ADDRESS accepted strings that are no address ("dead", "1.2.3", "::::").
   it("takes PROSODY_ADDRESS and WEB_ADDRESS only as IP addresses (PROSODY_ADDRESS also localhost)", () => {
     const load = (extra: string) => loadInventory("h", { dir: dirWith({ "h.env": `SSH_USER=arch\nJWT_APP_ID=app\nJWT_APP_SECRET=${SECRET}\n${extra}` }), env: {} });
     for (const ok of ["127.0.0.1", "10.1.2.3", "::1", "fe80::1", "2001:db8::5"]) {
@@ -146,7 +146,7 @@ describe("loadInventory", () => {
   });
 });
 
-// Issue 12: a value from the environment or the secrets file is blamed on where it came from, not on the host file.
+// A value from the environment or the secrets file is blamed on where it came from, not on the host file.
 describe("problems name the value's source", () => {
   it("a short JWT_APP_SECRET from the environment is blamed on the environment variable", () => {
     const dir = dirWith({ "h.env": "SSH_USER=arch\nJWT_APP_ID=app\n", "h.secrets.env": `JWT_APP_SECRET=${SECRET}\n` }, { "h.secrets.env": 0o600 });

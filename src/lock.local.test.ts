@@ -106,7 +106,7 @@ describe.skipIf(!isRoot)("acquireLock through a real sshd", { timeout: 30_000 },
     await sshd?.stop();
   });
 
-  // Issue 9 (4): a run whose connection was lost left a lock the next run waited on for --lock-timeout, then failed.
+  // Regression (docs/failure-modes.md #22): a run whose connection was lost left a lock the next run waited on for --lock-timeout, then failed.
   it("takes over the lock of a run whose SSH session was killed, saying so; a live holder is waited for", async () => {
     const dir = lockDir();
     const first = await connect("first");

@@ -75,7 +75,7 @@ describe("acquireLock", () => {
     h.assertDone();
   });
 
-  // Issue 9 (4): after kill -9 or a lost connection the next run waited 120 s and failed.
+  // Regression (docs/failure-modes.md #22): after kill -9 or a lost connection the next run waited 120 s and failed.
   it("takes over a lock whose holder's SSH session on the host is gone, saying so", async () => {
     const old = "user=alice control=laptop pid=42 since=2026-01-01T00:00:00Z session=1234:98765";
     const h = fake([{ argv: ["<lock>", LOCK_DIR, ""], sudo: true, result: { code: 5, stdout: `${old}\nits SSH session on the host (sshd pid 1234) is gone\n` } }]);

@@ -64,7 +64,7 @@ describe("runHosts", () => {
     expect(summary).toMatch(/good: ok — 0 changed, 1 unchanged/);
   });
 
-  // Issue 9 (7): with --check, any error after a pending change was reported "skipped" and the run exited 0.
+  // Regression: with --check, any error after a pending change was reported "skipped" and the run exited 0.
   describe("--check after a pending change", () => {
     const installs: Task<null> = {
       name: "bootstrap",

@@ -131,7 +131,7 @@ describe("validateRoomName", () => {
     ["a\u0001b", /control character \(U\+0001\)/],
     ["a\u007fb", /control character/],
     ["x".repeat(1024), /1023 bytes/],
-    // Issue 9 (9): a link to https://<domain>/. or /.. is the home page (browsers drop dot segments), not a room.
+    // Regression: a link to https://<domain>/. or /.. is the home page (browsers drop dot segments), not a room.
     [".", /"\." and "\.\." name no room/],
     ["..", /"\." and "\.\." name no room/],
   ])("refuses %j and explains why", (room, why) => {

@@ -1,4 +1,4 @@
-// nginx: the site that serves the web app and proxies /http-bind and /xmpp-websocket to Prosody (§8.4).
+// nginx: the site that serves the web app and proxies /http-bind and /xmpp-websocket to Prosody (docs/jitsi.md §3.4).
 import { HostError, PendingChangeError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
 import type { Inventory } from "../src/inventory-types.js";

@@ -23,7 +23,7 @@ describe("packages plan", () => {
     const plan = packages.plan(inv, facts({ installed }));
     expect(plan.changes).toEqual([]);
     expect(plan.reason).toMatch(/Lua 5\.4: .* installed and loadable$/);
-    // A separate luajwtjitsi on the path next to the bundled one is worth a warning (failure mode 2).
+    // A separate luajwtjitsi on the path next to the bundled one is worth a warning (docs/failure-modes.md #2).
     expect(packages.plan(inv, facts({ installed, probe: loads({ luajwtjitsi: undefined }) })).reason).toMatch(/may shadow the bundled one/);
   });
   it("installed but not loadable fails naming the module and its package", () => {

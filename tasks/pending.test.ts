@@ -1,5 +1,5 @@
 // Which task errors mean "needs a change that is still pending" (PendingChangeError: --check may skip the task)
-// and which are failures of the host whatever else is planned (issue 9, 7).
+// and which are failures of the host whatever else is planned.
 import { describe, expect, it } from "vitest";
 import { HostError, PendingChangeError } from "../src/errors.js";
 import type { ConfigOwnership } from "../src/facts/config-ownership.js";

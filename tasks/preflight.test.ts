@@ -11,7 +11,7 @@ describe("preflight plan", () => {
   });
   it("refuses another distribution, root, and sudo asking for a password, each with a fix", () => {
     expect(() => preflight.plan(inv, { os: { ID: "debian", PRETTY_NAME: "Debian GNU/Linux 12" }, uid: 1000, sudo: true, sudoMessage: "", clockSkew: 0, packages: [] })).toThrow(/not Arch Linux \(os-release ID=debian, Debian GNU\/Linux 12\)$/);
-    // Issue 12: the decision is on ID (and ID_LIKE), so the message quotes them, not only the name.
+    // The decision is on ID (and ID_LIKE), so the message quotes them, not only the name.
     const plan = (os: Record<string, string>) => () => preflight.plan(inv, { os, uid: 1000, sudo: true, sudoMessage: "", clockSkew: 0, packages: [] });
     expect(plan({ ID: "ubuntu", ID_LIKE: "debian", NAME: "Ubuntu" })).toThrow(/^not Arch Linux \(os-release ID=ubuntu, ID_LIKE=debian, Ubuntu\)$/);
     expect(plan({ NAME: "Arch Linux" })).toThrow(/^not Arch Linux \(os-release ID=\(none\), Arch Linux\)$/);

@@ -3,8 +3,10 @@ import { PENDING_RESTARTS } from "../src/facts/service-freshness.js";
 import { FakeHost } from "../test/support/host/fake-host.js";
 import type { RunOptions, RunResult } from "../src/host/host.js";
 import { PATHS } from "../src/platform.js";
-import type { RunState } from "../src/task.js";
-import { moduleLoadErrors, restart, restartLimits, restartOrder, RESTART_TIMEOUT_S } from "./restart.js";
+import { applyRestart, moduleLoadErrors, restartLimits, RESTART_TIMEOUT_S } from "../src/restart.js";
+import { newRunState, planEnv, type RestartChange } from "../src/task.js";
+import type { ServiceFreshness } from "../src/facts/service-freshness.js";
+import { restart, restartOrder } from "./restart.js";
 import { testInventory } from "../test/support/tasks/harness.js";
 
 /** Inline scripts matched by label: `sh -c SCRIPT LABEL ARGS` becomes `<LABEL> ARGS`; timeouts recorded. */
@@ -23,12 +25,26 @@ describe("restart", () => {
     expect(restartOrder([], ["jitsi-videobridge"])).toEqual(["jitsi-videobridge"]);
     expect(restartOrder(["zeta", "prosody"], [])).toEqual(["prosody", "zeta"]);
   });
-  it("plans nothing, and says so, when nothing changed", () => {
-    expect(restart.plan(testInventory(), { units: [], prosodyLog: null, why: {} })).toEqual({ changes: [], reason: "nothing changed, every service running: nothing to restart" });
+  const running = (over: Partial<ServiceFreshness> = {}): ServiceFreshness => ({
+    states: new Map(["prosody", "jicofo", "jitsi-videobridge", "nginx"].map((u) => [u, { enabled: true, active: true }])),
+    pending: new Set(),
+    stale: new Map(),
+    ...over,
   });
-  it("says why a unit this run did not change is restarted", () => {
-    const plan = restart.plan(testInventory(), { units: ["prosody", "jicofo"], prosodyLog: null, why: { jicofo: "an earlier run changed its configuration and did not restart it" } });
-    expect(plan.changes.map((c) => (c as { summary: string }).summary)).toEqual(["restart prosody", "restart jicofo (an earlier run changed its configuration and did not restart it)"]);
+  it("plans nothing, and says so, when nothing changed", () => {
+    expect(restart.plan(testInventory(), running(), planEnv())).toEqual({ changes: [], reason: "nothing changed, every service running: nothing to restart" });
+  });
+  it("plans one restart change, in dependency order, and says why a unit this run did not change is restarted", () => {
+    const f = running({ pending: new Set(["jicofo"]), stale: new Map([["nginx", ["/etc/nginx/nginx.conf"]]]) });
+    f.states.set("jitsi-videobridge", { enabled: true, active: false });
+    const plan = restart.plan(testInventory(), f, planEnv({ notified: new Set(["prosody"]) }));
+    expect(plan.changes).toEqual([
+      {
+        kind: "restart",
+        units: ["prosody", "jicofo", "jitsi-videobridge", "nginx"],
+        why: { jicofo: "an earlier run changed its configuration and did not restart it", "jitsi-videobridge": "enabled but not running", nginx: "it runs an older configuration than /etc/nginx/nginx.conf" },
+      },
+    ]);
   });
   it("recognises Prosody's module load errors", () => {
     const log = [
@@ -47,7 +63,7 @@ describe("restart", () => {
     expect(restartLimits(100_000)).toEqual({ restartS: RESTART_TIMEOUT_S, commandMs: 100_000 });
   });
 
-  // Issue 9 hostile hosts: a `systemctl restart` that hung was cut off after 90 s whatever SSH_COMMAND_TIMEOUT said,
+  // Regression (docs/failure-modes.md #20): a `systemctl restart` that hung was cut off after 90 s whatever SSH_COMMAND_TIMEOUT said,
   // and, with the unit still reporting active (its old process), counted as a successful restart: new files
   // stayed, the owed restart was cleared, the run passed.
   it("a restart cut off by its timeout fails though the unit still reports active, and is rolled back", async () => {
@@ -59,9 +75,11 @@ describe("restart", () => {
         { argv: ["<clear-pending>", PENDING_RESTARTS, "jicofo"], sudo: true },
       ],
     });
-    const state: RunState = { notified: new Set(["jicofo"]), written: [{ path: PATHS.jicofoConf, previous: "old jicofo.conf\n", owner: "jicofo", group: "jitsi", mode: 0o600 }], secrets: new Set(), facts: new Map() };
-    const facts = { units: ["jicofo"], prosodyLog: null, why: {} };
-    const err = await restart.apply!({ host, inv, check: false, state, log: () => undefined }, restart.plan(inv, facts), facts).then(
+    const state = newRunState();
+    state.notified.add("jicofo");
+    state.written.push({ path: PATHS.jicofoConf, previous: "old jicofo.conf\n", owner: "jicofo", group: "jitsi", mode: 0o600 });
+    const change: RestartChange = { kind: "restart", units: ["jicofo"], why: {} };
+    const err = await applyRestart({ host, inv, check: false, state, log: () => undefined }, change).then(
       () => null,
       (e: Error) => e,
     );

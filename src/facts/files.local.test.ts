@@ -38,7 +38,7 @@ describe("readFiles (real sh)", () => {
     expect(got.get(join(dir, "absent.conf"))).toBeNull();
   });
 
-  // Issue 9 hostile hosts: an unreadable jicofo.conf was read as an empty file, so the run planned to replace it
+  // Regression (docs/failure-modes.md #21): an unreadable jicofo.conf was read as an empty file, so the run planned to replace it
   // with only its managed block (the package's settings and the focus password gone).
   it("a file that exists but cannot be read fails, naming it and the error, instead of reading as empty", async () => {
     const err = await readFiles(local, [join(dir, "a.conf"), "/proc/self/mem"]).catch((e: Error) => e);

@@ -35,7 +35,7 @@ describe("writeFileArgv (the atomic write script, run locally as root)", () => {
     expect(readdirSync(dir).filter((f) => f.startsWith(".provision-tmp"))).toEqual([]);
   });
 
-  // Issue 9 (1): end of input is not end of content. An upload cut off mid-way (SSH session killed, CLI killed)
+  // Regression (docs/failure-modes.md #22): end of input is not end of content. An upload cut off mid-way (SSH session killed, CLI killed)
   // used to be installed as the whole file. The script runs as any user here: it fails before chown.
   const me = () => ({ owner: String(process.getuid?.() ?? 0), group: String(process.getgid?.() ?? 0), mode: 0o640 });
   const big = Array.from({ length: 4000 }, (_, i) => `line ${i}: ${"x".repeat(60)}\n`).join("");

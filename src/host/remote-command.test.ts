@@ -47,7 +47,7 @@ describe("sudoRefusal and lastLines", () => {
     expect(sudoRefusal("ls: cannot access 'x': No such file or directory\n", "h", "arch", "ls x")).toBeNull();
   });
 
-  // Issue 12: the refusal quoted the whole internal lock script (sudo names the command it refused, over many lines).
+  // Regression: the refusal quoted the whole internal lock script (sudo names the command it refused, over many lines).
   it("names an inline script by its label, never its text", () => {
     const script = ["set -eu", "dir=$1 me=$2 stale=$3", "if mkdir -- \"$dir\" 2>/dev/null; then", "  printf '%s\\n' \"$me\" > \"$dir/owner\"", "  exit 0", "fi", "exit 3"].join("\n");
     const label = commandLabel(["sh", "-c", script, "lock", "/run/provision.lock", "me@box:1234", ""]);
@@ -71,7 +71,7 @@ describe("sudoRefusal and lastLines", () => {
   });
 });
 
-// Issue 9 (9): connection-loss and timeout errors printed the whole inline script.
+// Regression: connection-loss and timeout errors printed the whole inline script.
 describe("commandLabel", () => {
   it("names an inline script by its label and shows its short arguments, never a script passed as one", () => {
     expect(commandLabel(writeFileArgv("/etc/x.conf", { owner: "root", group: "prosody", mode: 0o640 }))).toBe("write script /etc/x.conf root prosody 0640");

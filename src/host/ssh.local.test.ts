@@ -194,7 +194,7 @@ describe.skipIf(!isRoot)("ssh host against a real sshd", () => {
       await expect(user.writeFile(join(dir, "nope", "x"), "x", { owner: "root", group: "root", mode: 0o644 })).rejects.toThrow(/cannot write/);
     });
 
-    // Issue 9 (1): the host's sshd session killed while a file larger than one SSH window is in flight used to
+    // Regression (docs/failure-modes.md #22): the host's sshd session killed while a file larger than one SSH window is in flight used to
     // install the part that had arrived.
     it("writeFile never installs an upload cut off by a killed SSH session", async () => {
       const dir = join(sshd.dir, "write-cut");
@@ -215,7 +215,7 @@ describe.skipIf(!isRoot)("ssh host against a real sshd", () => {
       execFileSync("kill", ["-KILL", session]);
       const e = await write;
       expect(e).toBeInstanceOf(HostError);
-      // Named by its label, not by the script's text (issue 9, 9).
+      // Named by its label, not by the script's text.
       expect((e as HostError).message).toBe(`SSH connection to ${sshd.address}:${sshd.port} lost during \`write script ${target} root root 0644\``);
       expect((e as HostError).format()).not.toContain("mktemp");
       await cutter.close();

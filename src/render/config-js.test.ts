@@ -34,7 +34,7 @@ describe("editConfigJs on the upstream-style config.js", () => {
     expectGolden("config.js.upstream.edited", after);
   });
 
-  it("sets the §8.4 values, as the browser would see them", () => {
+  it("sets the values of docs/jitsi.md §3.4, as the browser would see them", () => {
     const cfg = evaluate(after) as { hosts: Record<string, string>; bosh: string; websocket: string };
     expect(cfg.hosts).toEqual({ domain: WANT.domain, anonymousdomain: WANT.anonymousdomain, muc: WANT.muc });
     expect(cfg.bosh).toBe(WANT.bosh);

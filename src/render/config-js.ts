@@ -1,5 +1,5 @@
 // Edits /etc/webapps/jitsi-meet/config.js through its syntax tree (@babel/parser) to point the web client at our
-// XMPP hosts (§8.4). Edits are spliced into the original text at the positions the tree gives, so every byte we do
+// XMPP hosts (docs/jitsi.md §3.4). Edits are spliced into the original text at the positions the tree gives, so every byte we do
 // not own (comments, quoting, blank lines) stays put. (recast.print was tried: adding a property makes it reprint the
 // whole object literal and move neighbouring comments.)
 import { parse as babelParse } from "@babel/parser";
@@ -144,7 +144,7 @@ function addProperties(src: string, obj: ObjectExpression, entries: string[]): E
       ];
 }
 
-/** The values §8.4 requires, keyed by their path under `config`. */
+/** The values docs/jitsi.md §3.4 requires, keyed by their path under `config`. */
 export function desiredConfigJs(p: ConfigJsParams): Record<string, string> {
   return {
     "hosts.domain": p.domain,

@@ -1,4 +1,4 @@
-// Renders the nginx site for the Jitsi web app (jitsi-jwt.md §8.4) and ensures nginx.conf includes it.
+// Renders the nginx site for the Jitsi web app (docs/jitsi.md §3.4) and ensures nginx.conf includes it.
 import { lexNginxLines } from "./nginx-lines.js";
 import { PATHS } from "../platform.js";
 

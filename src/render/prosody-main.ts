@@ -1,4 +1,4 @@
-// Edits /etc/prosody/prosody.cfg.lua so that it includes conf.d/*.cfg.lua (jitsi-jwt.md §8.1), touching nothing else.
+// Edits /etc/prosody/prosody.cfg.lua so that it includes conf.d/*.cfg.lua (docs/jitsi.md §3.1), touching nothing else.
 import { LuaLexError, lexLua, type LuaToken } from "./lua-lexer.js";
 
 /** The pattern Prosody must include; relative to the main config's directory. */

@@ -17,7 +17,7 @@ const PARAMS: ProsodyParams = {
 };
 
 describe("renderProsodyConfig", () => {
-  it("is valid Lua that sets exactly the §8.2 options", () => {
+  it("is valid Lua that sets exactly the options of docs/jitsi.md §3.1", () => {
     const cfg = loadProsodyConfig(renderProsodyConfig(PARAMS));
     expect(cfg.global).toEqual({
       component_admins_as_room_owners: true,
@@ -129,7 +129,7 @@ describe("renderProsodyConfig", () => {
 });
 
 describe("renderProsodyConfig with the real Prosody config loader", () => {
-  // §8.2 lists cross_domain_bosh = false, but Prosody 0.12+ reports it as obsolete (check config exits 2) and
+  // Upstream's example config sets cross_domain_bosh = false, but Prosody 0.12+ reports it as obsolete (check config exits 2) and
   // false is the default anyway, so the renderer leaves it out and the validation before a restart passes.
   it("passes `prosodyctl check config` with no finding at all", () => {
     const { rc, output } = prosodyctlCheck(renderProsodyConfig({ ...PARAMS, appSecret: '"]]\n--${x}\u0000' }));

@@ -1,4 +1,4 @@
-// Renders /etc/prosody/conf.d/<domain>.cfg.lua: the Prosody side of JWT-gated Jitsi (jitsi-jwt.md §8.2).
+// Renders /etc/prosody/conf.d/<domain>.cfg.lua: the Prosody side of JWT-gated Jitsi (docs/jitsi.md §3.1).
 import { PATHS } from "../platform.js";
 import { luaList, luaString } from "./lua.js";
 

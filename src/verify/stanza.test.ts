@@ -31,7 +31,7 @@ describe("parsers", () => {
     });
   });
 
-  it("parses the token_verification presence error with its jitmeet child (jitsi-jwt.md §2.3)", () => {
+  it("parses the token_verification presence error with its jitmeet child (docs/jitsi.md §2.4)", () => {
     const p = el(
       `<presence type='error' from='r@conference.d/n' xmlns='jabber:client'><error type='cancel'><not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>Room and token mismatched</text><room-mismatch xmlns='http://jitsi.org/jitmeet'/></error></presence>`,
     );

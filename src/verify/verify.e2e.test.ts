@@ -28,7 +28,7 @@ async function root(cmd: string, stdin?: string): Promise<string> {
   return r.stdout;
 }
 
-/** Configure Prosody + jicofo as jitsi-jwt.md §8 says, by hand (no provisioner tasks involved). */
+/** Configure Prosody + jicofo as docs/jitsi.md §3 says, by hand (no provisioner tasks involved). */
 async function configureByHand(): Promise<void> {
   const d = inv.jitsi.domain;
   const conf = renderProsodyConfig({
@@ -95,7 +95,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe("verifyHost on a sandbox host", () => {
-  it("says the token provider is not loaded while the Lua libraries are missing (failure mode 1)", async () => {
+  it("says the token provider is not loaded while the Lua libraries are missing (docs/failure-modes.md #1)", async () => {
     // The jitsi-installed state has Prosody and the plugins but not lua-basexx & co (the provisioner installs them).
     const results = await verifyHost(host!, inv, { web: false });
     const by = Object.fromEntries(results.map((r) => [r.id, r]));

@@ -1,4 +1,4 @@
-// The lab is Arch as it ships today (issue 8): Prosody 13 logging to syslog, the AUR's shared `jitsi` group,
+// The lab is Arch as it ships today (docs/arch.md): Prosody 13 logging to syslog, the AUR's shared `jitsi` group,
 // and a -nightly variant refused before any change.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upHost, type SandboxHost } from "../sandbox/host.js";

@@ -1,4 +1,4 @@
-// Issue 5 acceptance: from a bare Arch host (base + sudo) to a verified server in one run; the second run changes nothing.
+// From a bare Arch host (base + sudo) to a verified server in one run; the second run changes nothing.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// Issue 3 acceptance against a sandbox host with the real Prosody: configure, idempotence, hand edits kept,
+// Configuration against a sandbox host with the real Prosody: configure, idempotence, hand edits kept,
 // validation and rollback, a missing Lua module caught before any restart.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,4 +1,4 @@
-// Issue 2 acceptance against real sandbox hosts: installs, idempotence, --check, host keys, parallel hosts.
+// The foundation against real sandbox hosts: installs, idempotence, --check, host keys, parallel hosts.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// Issue 4: the verifier can fail. Each misconfiguration, applied to a provisioned sandbox host, makes
+// The verifier can fail (docs/failure-modes.md #3, #6-#10). Each misconfiguration, applied to a provisioned sandbox host, makes
 // `provision verify` fail and name the right check; the next `provision` run repairs it.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,6 +1,6 @@
 // End-to-end behaviour of the stand-ins on a Prosody + jicofo pair run on this machine:
 // token user opens a room, guests wait for it, bad tokens and wrong rooms are refused
-// with the texts a real Jitsi deployment gives (jitsi-jwt.md §2, §3, §4).
+// with the texts a real Jitsi deployment gives (docs/jitsi.md §1.2, §2).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SignJWT } from "jose";
 import { randomBytes } from "node:crypto";

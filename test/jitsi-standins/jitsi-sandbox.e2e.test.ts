@@ -1,5 +1,5 @@
 // The stand-in packages inside a real sandbox host (state jitsi-installed): configure it by
-// hand the way the provisioner will (jitsi-jwt.md §8), start prosody and jicofo through the
+// hand the way the provisioner will (docs/jitsi.md §3), start prosody and jicofo through the
 // systemctl stand-in, then check the XMPP behaviour over the host's WebSocket endpoint.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SignJWT } from "jose";

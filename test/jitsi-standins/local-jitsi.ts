@@ -1,6 +1,6 @@
 // A Prosody + jicofo stand-in pair run directly on this machine (no sandbox host) for the
 // stand-in end-to-end tests: the Debian Prosody as user prosody in a temp dir, with the
-// jitsi-meet-prosody stand-ins and the conf.d file the provisioner writes (jitsi-jwt.md §8.2).
+// jitsi-meet-prosody stand-ins and the conf.d file the provisioner writes (docs/jitsi.md §3.1).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
@@ -41,7 +41,7 @@ export async function waitPort(ip: string, port: number, timeoutMs = 10_000): Pr
   }
 }
 
-/** The conf.d content the provisioner writes (§8.2), for one domain. */
+/** The conf.d content the provisioner writes (docs/jitsi.md §3.1), for one domain. */
 export function confD(d: string, appId: string, secret: string, certs: string): string {
   return `component_admins_as_room_owners = true
 plugin_paths = { "${PLUGIN_DIR}" }

@@ -1,5 +1,5 @@
 // Load-level tests of the stand-in token/util.lib.lua + luajwtjitsi.lib.lua under lua5.4:
-// crafted tokens give the error texts documented in jitsi-jwt.md §1.1 / §2.1.
+// crafted tokens give the error texts documented in docs/jitsi.md §1.2.
 import { afterAll, describe, expect, it, beforeAll } from "vitest";
 import { SignJWT } from "jose";
 import { createHmac } from "node:crypto";

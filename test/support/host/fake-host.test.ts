@@ -60,7 +60,7 @@ describe("FakeHost", () => {
     await expect(h.run(["slow"])).rejects.toThrow(/timed out/);
   });
 
-  // Issue 9 (9): the gather script's failure quoted its stdout, base64 of files that hold secrets.
+  // Regression: the gather script's failure quoted its stdout, base64 of files that hold secrets.
   it("check never quotes a failing command's standard output (it may carry file contents), only its stderr", async () => {
     const secretFile = Buffer.from('app_secret = "s3cr3t-in-a-file"\n').toString("base64");
     const h = new FakeHost({

@@ -1,5 +1,5 @@
 -- Stand-in for jitsi/jitsi-meet resources/prosody-plugins/mod_auth_token.lua
--- (sandbox test infrastructure; behaviour per /work/shared/reference/jitsi-jwt.md 2.1).
+-- (sandbox test infrastructure; behaviour per docs/jitsi.md §1.2).
 --
 -- authentication = "token": SASL ANONYMOUS whose success depends on the JWT that
 -- mod_jitsi_session took from the HTTP request (Authorization: Bearer / ?token=).

@@ -1,5 +1,5 @@
 -- Stand-in for jitsi/jitsi-meet resources/prosody-plugins/mod_client_proxy.lua
--- (sandbox test infrastructure; per /work/shared/reference/jitsi-jwt.md 2.4).
+-- (sandbox test infrastructure; behaviour per docs/jitsi.md §2.3).
 -- Component "focus.DOMAIN" "client_proxy" with target_address = "focus@auth.DOMAIN":
 -- IQs to the component are re-addressed to an available resource of the target with
 -- from = focus.DOMAIN/<original full JID>; replies are routed back to that JID.

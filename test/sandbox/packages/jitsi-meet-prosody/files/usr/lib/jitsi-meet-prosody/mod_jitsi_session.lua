@@ -1,5 +1,5 @@
 -- Stand-in for jitsi/jitsi-meet resources/prosody-plugins/mod_jitsi_session.lua
--- (sandbox test infrastructure; per /work/shared/reference/jitsi-jwt.md 1.3).
+-- (sandbox test infrastructure; behaviour per docs/jitsi.md §2.1).
 -- Global: copies the JWT and the web query (room, prefix, previd) into the session
 -- when a BOSH or WebSocket session starts. Authorization: Bearer first, ?token= overrides.
 module:set_global();

@@ -1,5 +1,5 @@
 -- Stand-in for jitsi/jitsi-meet resources/prosody-plugins/mod_token_verification.lua
--- (sandbox test infrastructure; per /work/shared/reference/jitsi-jwt.md 2.3).
+-- (sandbox test infrastructure; behaviour per docs/jitsi.md §1.2).
 -- Loaded on the conference MUC component: every room create / occupant join by a
 -- non-admin is checked with token_util:verify_room, using the token settings of the
 -- parent VirtualHost (conference.DOMAIN -> DOMAIN).

@@ -1,6 +1,6 @@
 // Stand-in for jitsi/jicofo's ConferenceIqHandler, XMPPDomainAuthAuthority / ExternalJWTAuthority
 // and the conference lifecycle of FocusManager / JitsiMeetConferenceImpl (sandbox test
-// infrastructure; behaviour per /work/shared/reference/jitsi-jwt.md section 3).
+// infrastructure; behaviour per docs/jitsi.md §2.3).
 import { randomBytes, randomUUID } from "node:crypto";
 import { Element } from "ltx";
 import { esc } from "./xmpp-client.mjs";

@@ -1,6 +1,6 @@
 -- Stand-in for jitsi/jitsi-meet resources/prosody-plugins/token/util.lib.lua
 -- (sandbox test infrastructure; behaviour as documented in
--- /work/shared/reference/jitsi-jwt.md sections 1.1, 2.1-2.3, not upstream code).
+-- docs/jitsi.md §1, not upstream code).
 --
 -- Libraries are required at load time like upstream, so a missing basexx,
 -- cjson, luaossl or inspect makes the module that loads this file fail.
