@@ -26,6 +26,9 @@ export const PATHS = {
   pluginDir: "/usr/lib/jitsi-meet-prosody",
   jicofoConf: "/etc/jicofo/jicofo.conf",
   jvbConf: "/etc/jitsi-videobridge/jvb.conf",
+  /** provision's own files, included last by jicofo.conf and jvb.conf (docs/hocon.md). */
+  jicofoProvisionConf: "/etc/jicofo/provision.conf",
+  jvbProvisionConf: "/etc/jitsi-videobridge/provision.conf",
   configJs: "/etc/webapps/jitsi-meet/config.js",
   webRoot: "/usr/share/webapps/jitsi-meet",
   nginxConf: "/etc/nginx/nginx.conf",

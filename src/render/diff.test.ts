@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { maskSecrets, maskSecretSettings, secretForms, secretSafeDiff, unifiedDiff } from "./diff.js";
-import { editJicofo } from "./jicofo.js";
-import { editJvb } from "./jvb.js";
+import { renderJicofoProvision } from "./jicofo.js";
+import { renderJvbProvision } from "./jvb.js";
 import { renderProsodyConfig } from "./prosody.js";
 import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 
@@ -37,7 +37,7 @@ describe("maskSecrets", () => {
     for (const s of HOSTILE_STRINGS.filter((x) => x.length >= 3)) {
       const secret = `S3${s}`;
       const lua = unifiedDiff("/etc/prosody/conf.d/x.cfg.lua", null, renderProsodyConfig({ ...PROSODY, appSecret: secret }));
-      const hocon = unifiedDiff("/etc/jicofo/jicofo.conf", "", editJicofo("", { domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: secret }));
+      const hocon = unifiedDiff("/etc/jicofo/provision.conf", "", renderJicofoProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: secret }));
       for (const text of [lua, hocon]) {
         const masked = maskSecrets(text, [secret]);
         for (const f of secretForms(secret)) expect(masked.includes(f), JSON.stringify(s)).toBe(false);
@@ -108,13 +108,13 @@ describe("secretSafeDiff", () => {
   });
 
   it("masks the focus and bridge passwords in jicofo.conf and jvb.conf on both sides", () => {
-    const j = (pw: string) => editJicofo("", { domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: pw });
-    const v = (pw: string) => editJvb("", { domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: pw });
-    for (const [path, render] of [["/etc/jicofo/jicofo.conf", j], ["/etc/jitsi-videobridge/jvb.conf", v]] as const) {
+    const j = (pw: string) => renderJicofoProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: pw });
+    const v = (pw: string) => renderJvbProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: pw });
+    for (const [path, render] of [["/etc/jicofo/provision.conf", j], ["/etc/jitsi-videobridge/provision.conf", v]] as const) {
       const diff = secretSafeDiff(path, render(OLD), render(NEW), []);
       expect(diff).not.toMatch(/distinctive/);
-      expect(diff).toMatch(/^-\s+(password|PASSWORD) = "\*{8} \(old\)"$/m);
-      expect(diff).toMatch(/^\+\s+(password|PASSWORD) = "\*{8} \(new\)"$/m);
+      expect(diff).toMatch(/^-\s*[\w.-]*(password|PASSWORD) = "\*{8} \(old\)"$/m);
+      expect(diff).toMatch(/^\+\s*[\w.-]*(password|PASSWORD) = "\*{8} \(new\)"$/m);
     }
   });
 
@@ -137,8 +137,8 @@ describe("secretSafeDiff", () => {
       const neu = `NEW${s}x`;
       const files: [string, string, string][] = [
         ["/etc/prosody/conf.d/x.cfg.lua", renderProsodyConfig({ ...PROSODY, appSecret: old }), renderProsodyConfig({ ...PROSODY, appSecret: neu })],
-        ["/etc/jicofo/jicofo.conf", editJicofo("", { domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: old }), editJicofo("", { domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: neu })],
-        ["/etc/jitsi-videobridge/jvb.conf", editJvb("", { domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: old }), editJvb("", { domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: neu })],
+        ["/etc/jicofo/provision.conf", renderJicofoProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: old }), renderJicofoProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: neu })],
+        ["/etc/jitsi-videobridge/provision.conf", renderJvbProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: old }), renderJvbProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: neu })],
       ];
       for (const [path, before, after] of files) {
         const diff = secretSafeDiff(path, before, after, []);

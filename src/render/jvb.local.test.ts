@@ -1,13 +1,16 @@
-// editJvb checked with the real typesafe-config parser (Java; test/setup.sh installs it); the pure tests are in jvb.test.ts.
+// The package's jvb.conf with our include line + our provision.conf, resolved by the real typesafe-config library
+// (Java; test/setup.sh installs it) as the bridge loads -Dconfig.file; the pure tests are in jvb.test.ts.
 import { describe, expect, it } from "vitest";
-import { editJvb, expectedJvbValues, readJvb, type JvbParams } from "./jvb.js";
+import { editJvbConf, existingJvbPassword, expectedJvbValues, renderJvbProvision, type JvbParams } from "./jvb.js";
 import { fixture } from "../../test/support/render/golden.js";
 import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 import { merge, nest, ok, type Json } from "../../test/support/render/json-tree.js";
-import { parseWithTypesafe } from "../../test/support/render/typesafe-config.js";
+import { parseDirsWithTypesafe, type HoconDir } from "../../test/support/render/typesafe-config.js";
 
 const P: JvbParams = { domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: "golden-FAKE-jvb-pw" };
 const FIXTURES = ["jvb.conf.sandbox", "jvb.conf.reference-style", "jvb.conf.hand-edited", "jvb.conf.braced"];
+const alone = (conf: string): HoconDir => ({ main: "jvb.conf", files: { "jvb.conf": conf } });
+const provisioned = (conf: string, p = P): HoconDir => ({ main: "jvb.conf", files: { "jvb.conf": editJvbConf(conf), "provision.conf": renderJvbProvision(p) } });
 
 /** The connections object as the bridge sees it (videobridge.apis.xmpp-client.configs). */
 function configs(root: Json): Record<string, Json> {
@@ -22,19 +25,15 @@ function asBridge(conn: Json): Record<string, string> {
   return Object.fromEntries(Object.entries(conn).map(([k, v]) => [k.toUpperCase(), String(v)]));
 }
 
-describe("editJvb", () => {
-  it("resolves, in the real typesafe-config parser, to the package's settings overlaid with exactly ours", () => {
-    const originals = FIXTURES.map(fixture);
-    const edited = originals.map((c) => editJvb(c, P));
-    const java = parseWithTypesafe([...originals, ...edited]);
+describe("jvb.conf including provision.conf", () => {
+  it("resolves to the package's settings overlaid with exactly ours; the operator's other connection is kept", () => {
+    const java = parseDirsWithTypesafe([...FIXTURES.map((n) => alone(fixture(n))), ...FIXTURES.map((n) => provisioned(fixture(n)))]);
     const ours = nest(expectedJvbValues(P));
     FIXTURES.forEach((name, k) => {
       const before = ok(java[k]);
       const after = ok(java[k + FIXTURES.length]);
       expect(after, name).toEqual(merge(before, ours));
-      // What the bridge builds from it: our connection is complete and says exactly this.
-      const conn = asBridge(configs(after).provision!);
-      expect(conn, name).toMatchObject({
+      expect(asBridge(configs(after).provision!), name).toMatchObject({
         HOSTNAME: "127.0.0.1",
         PORT: "5222",
         DOMAIN: "auth.meet.example.com",
@@ -45,23 +44,31 @@ describe("editJvb", () => {
         DISABLE_CERTIFICATE_VERIFICATION: "true",
       });
     });
-    // The operator's other connection and our connection's extra key are kept.
     const hand = ok(java[FIXTURES.indexOf("jvb.conf.hand-edited") + FIXTURES.length]);
     expect(configs(hand).shard2!.PASSWORD).toBe("pkg-FAKE-shard2");
     expect(configs(hand).provision!.IQ_HANDLER_MODE).toBe("sync");
   }, 60_000);
 
-  it("round-trips hostile passwords exactly through typesafe-config and readJvb", () => {
-    const base = fixture("jvb.conf.sandbox");
-    const edited = HOSTILE_STRINGS.map((s) => editJvb(base, { ...P, password: s }));
-    const java = parseWithTypesafe(edited);
+  it("an operator's PASSWORD for our connection in jvb.conf is overridden by ours", () => {
+    const edited = editJvbConf(fixture("jvb.conf.sandbox")).replace("videobridge {", 'videobridge {\n  apis.xmpp-client.configs.provision.PASSWORD = "operator-FAKE"');
+    const [r] = parseDirsWithTypesafe([{ main: "jvb.conf", files: { "jvb.conf": edited, "provision.conf": renderJvbProvision(P) } }]);
+    expect(configs(ok(r)).provision!.PASSWORD).toBe(P.password);
+  }, 60_000);
+
+  it("a migrated host (old managed block removed, our file added) resolves exactly as before, with the same password", () => {
+    const old = fixture("jvb.conf.sandbox.old-block");
+    const [migrated, before] = parseDirsWithTypesafe([provisioned(old, { ...P, password: existingJvbPassword(null, old)! }), alone(old)]);
+    expect(ok(migrated)).toEqual(ok(before));
+  }, 60_000);
+
+  it("round-trips hostile values exactly through typesafe-config and existingJvbPassword", () => {
+    const java = parseDirsWithTypesafe(HOSTILE_STRINGS.map((s) => provisioned(fixture("jvb.conf.sandbox"), { domain: s, prosodyAddress: s, password: s })));
     HOSTILE_STRINGS.forEach((s, k) => {
       const root = ok(java[k]);
-      const all = configs(root);
-      expect(Object.keys(all), `password #${k}`).toEqual(["provision"]);
-      expect(asBridge(all.provision!).PASSWORD, `password #${k}`).toBe(s);
+      expect(Object.keys(configs(root)), `#${k}`).toEqual(["provision"]);
+      expect(asBridge(configs(root).provision!), `#${k}`).toMatchObject({ PASSWORD: s, HOSTNAME: s, DOMAIN: `auth.${s}` });
       expect((root.videobridge as { websockets: Json }).websockets.domain).toBe("localhost:443");
-      expect(readJvb(edited[k]!).password, `password #${k}`).toBe(s);
+      expect(existingJvbPassword(renderJvbProvision({ ...P, password: s }), null), `#${k}`).toBe(s);
     });
   }, 60_000);
 });

@@ -1,18 +1,15 @@
-// Reads and edits /etc/jitsi-videobridge/jvb.conf (HOCON): a managed block at the end sets the bridge's XMPP client
-// connection (videobridge.apis.xmpp-client.configs.<id>), so that it logs in as jvb@auth.<domain> and joins the brewery.
+// The bridge's XMPP client connection (videobridge.apis.xmpp-client.configs.<id>: login jvb@auth.<domain>, the brewery
+// MUC), rendered whole into our own file, /etc/jitsi-videobridge/provision.conf, which jvb.conf includes last
+// (docs/hocon.md).
 //
 // The bridge turns every entry of videobridge.apis.xmpp-client.configs into a MucClientConfiguration (jicoco), whose
 // setProperty upper-cases the key: HOSTNAME, PORT, DOMAIN, USERNAME, PASSWORD, MUC_JIDS, MUC_NICKNAME and
 // DISABLE_CERTIFICATE_VERIFICATION are read case-insensitively. We write them upper case, as upstream does
 // (jitsi-videobridge debian/postinst, docker-jitsi-meet jvb/rootfs/defaults/jvb.conf).
 import { hoconString } from "./hocon.js";
-import { BEGIN_MARKER, END_MARKER, hoconBool, hoconNum, hoconStr, overriddenPaths, parseManaged, placeManagedBlock } from "./hocon-block.js";
-import { HoconUnresolved, getPath, type HoconDocument, type HoconObject, type HoconValue } from "./hocon-parse.js";
+import { ensureIncludeLast, includeStatement, oldBlock, readRenderedString } from "./hocon-include.js";
 import { PATHS } from "../platform.js";
 
-export { BEGIN_MARKER, END_MARKER };
-
-const JVB_PATH = PATHS.jvbConf;
 /** Where the bridge reads its XMPP client connections from. */
 export const JVB_CONFIGS = "videobridge.apis.xmpp-client.configs";
 /** The id of our connection under JVB_CONFIGS. */
@@ -32,66 +29,8 @@ export interface JvbParams {
   password: string;
 }
 
-/** What jvb.conf says about our connection, as the bridge would resolve it (values from elsewhere are unknown). */
-export interface JvbSettings {
-  password?: string;
-  hostname?: string;
-  port?: number;
-  domain?: string;
-  username?: string;
-  mucJids?: string;
-  mucNickname?: string;
-  disableCertificateVerification?: boolean;
-  /** Ids of every XMPP client connection the file configures (ours included); the bridge opens each complete one. */
-  connections: string[];
-  /** `include` statements in the file (not followed). */
-  includes: string[];
-}
-
-function isObject(v: HoconValue | undefined): v is HoconObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof HoconUnresolved);
-}
-
-function parseOrExplain(content: string, what: string): HoconDocument {
-  return parseManaged(content, JVB_PATH, "jitsi-videobridge", what);
-}
-
-/** Our connection's object, or undefined. */
-function connection(root: HoconObject): HoconObject | undefined {
-  const v = getPath(root, [...JVB_CONFIGS.split("."), JVB_CONNECTION]);
-  return isObject(v) ? v : undefined;
-}
-
-/** The value of `key` in a connection as the bridge reads it (case-insensitively); undefined when variants disagree. */
-function prop(conn: HoconObject | undefined, key: string): HoconValue | undefined {
-  if (!conn) return undefined;
-  const values = Object.entries(conn)
-    .filter(([k]) => k.toUpperCase() === key)
-    .map(([, v]) => v);
-  if (values.length === 0) return undefined;
-  const first = values[0];
-  const same = values.every((v) => JSON.stringify(v) === JSON.stringify(first) && !(v instanceof HoconUnresolved));
-  return same ? first : undefined;
-}
-
-/** Reads our connection's settings (notably its password) with HOCON semantics; throws on bad syntax. */
-export function readJvb(content: string): JvbSettings {
-  const doc = parseOrExplain(content, "");
-  const conn = connection(doc.root);
-  const configs = getPath(doc.root, JVB_CONFIGS.split("."));
-  return {
-    password: hoconStr(prop(conn, "PASSWORD")),
-    hostname: hoconStr(prop(conn, "HOSTNAME")),
-    port: hoconNum(prop(conn, "PORT")),
-    domain: hoconStr(prop(conn, "DOMAIN")),
-    username: hoconStr(prop(conn, "USERNAME")),
-    mucJids: hoconStr(prop(conn, "MUC_JIDS")),
-    mucNickname: hoconStr(prop(conn, "MUC_NICKNAME")),
-    disableCertificateVerification: hoconBool(prop(conn, "DISABLE_CERTIFICATE_VERIFICATION")),
-    connections: isObject(configs) ? Object.keys(configs) : [],
-    includes: doc.includes,
-  };
-}
+/** The include line jvb.conf ends with: our file, beside it. */
+export const JVB_INCLUDE = includeStatement(PATHS.jvbProvisionConf.split("/").pop()!);
 
 /** Our connection's keys and values (upper case, as written). */
 function connectionValues(p: JvbParams): Record<string, string | number | boolean> {
@@ -107,49 +46,32 @@ function connectionValues(p: JvbParams): Record<string, string | number | boolea
   };
 }
 
-/** The values editJvb guarantees, as dotted path → expected resolved value. */
+/** The values our file sets, as dotted path → value (what the bridge resolves them to, with our file included last). */
 export function expectedJvbValues(p: JvbParams): Record<string, string | number | boolean> {
   return Object.fromEntries(Object.entries(connectionValues(p)).map(([k, v]) => [`${JVB_CONFIGS}.${JVB_CONNECTION}.${k}`, v]));
 }
 
-/** The managed block's text for `p` (markers included, ends with a newline). */
-export function renderJvbBlock(p: JvbParams): string {
-  const lines = Object.entries(connectionValues(p)).map(
-    ([k, v]) => `          ${k} = ${typeof v === "string" ? hoconString(v) : String(v)}`,
-  );
-  return `${BEGIN_MARKER}: the bridge's XMPP login (${JVB_USERNAME}@auth.${p.domain}) and brewery. Rewritten on every run; later settings in this file would override it.
-videobridge {
-  apis {
-    xmpp-client {
-      configs {
-        ${JVB_CONNECTION} {
+/** The whole of /etc/jitsi-videobridge/provision.conf for `p`: one `path = value` line per key, values through hoconString. */
+export function renderJvbProvision(p: JvbParams): string {
+  const lines = Object.entries(expectedJvbValues(p)).map(([k, v]) => `${k} = ${typeof v === "string" ? hoconString(v) : String(v)}`);
+  return `# Written by provision on every run: the bridge's XMPP login (${JVB_USERNAME}@auth.<domain>) and brewery.
+# ${PATHS.jvbConf} includes this file last, so these settings win over the same ones there. Do not edit.
 ${lines.join("\n")}
-        }
-      }
-    }
-  }
-}
-${END_MARKER}
 `;
 }
 
-/** Sets the bridge's XMPP client connection via the managed block, keeping everything else; idempotent. */
-export function editJvb(content: string, p: JvbParams): string {
-  const doc = parseOrExplain(content, "");
-  const out = placeManagedBlock(content, doc, renderJvbBlock(p), JVB_PATH);
-  // Check the result resolves to what we meant: something after the block could still override it.
-  const after = parseOrExplain(out, " (after editing)");
-  const wrong = overriddenPaths(after.root, expectedJvbValues(p));
-  if (wrong.length > 0) {
-    throw new Error(`${JVB_PATH}: settings after the provision-managed block override ${wrong.join(", ")}; remove them (the block must have the last word)`);
-  }
-  // The bridge reads these keys case-insensitively: `password` next to our `PASSWORD` would compete with it.
-  const ours = new Set(Object.keys(connectionValues(p)));
-  const variants = Object.keys(connection(after.root) ?? {}).filter((k) => k !== k.toUpperCase() && ours.has(k.toUpperCase()));
-  if (variants.length > 0) {
-    throw new Error(
-      `${JVB_PATH}: ${JVB_CONFIGS}.${JVB_CONNECTION} also sets ${variants.join(", ")} outside the provision-managed block (the bridge reads these keys case-insensitively, so they compete with the block's); remove them`,
-    );
-  }
-  return out;
+/** jvb.conf with our include line last (and the managed block of earlier versions gone); everything else kept. */
+export function editJvbConf(content: string): string {
+  return ensureIncludeLast(content, JVB_INCLUDE, PATHS.jvbConf);
+}
+
+/**
+ * The bridge password to keep: the one in our file, else (a host provisioned by an earlier version) the one in the
+ * managed block of jvb.conf; undefined when neither has one (a fresh one is generated).
+ */
+export function existingJvbPassword(ours: string | null, jvbConf: string | null): string | undefined {
+  const fromOurs = ours === null ? undefined : readRenderedString(ours, `${JVB_CONFIGS}.${JVB_CONNECTION}.PASSWORD`);
+  if (fromOurs !== undefined) return fromOurs;
+  const block = jvbConf === null ? undefined : oldBlock(jvbConf, PATHS.jvbConf);
+  return block === undefined ? undefined : readRenderedString(block, "PASSWORD");
 }

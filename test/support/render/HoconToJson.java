@@ -1,5 +1,6 @@
 // Test helper: parses each HOCON file named on the command line with the real typesafe-config
-// library (the one jicofo uses), resolves it, and prints one JSON line per file:
+// library (the one jicofo uses) as jicofo parses its -Dconfig.file (parseFile, the file must exist;
+// its includes resolve relative to it), resolves it, and prints one JSON line per file:
 // {"ok":<resolved config as JSON>} or {"error":"<message>"}.
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;

@@ -1,7 +1,7 @@
 // Test helper: parse HOCON with the real typesafe-config library (Debian libtypesafe-config-java) via a tiny Java program.
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,21 +32,37 @@ function compiled(): string {
 
 /** Parses and resolves each HOCON text with typesafe-config (one JVM for all), in order. */
 export function parseWithTypesafe(texts: readonly string[]): HoconResult[] {
-  if (texts.length === 0) return [];
+  return parseDirsWithTypesafe(texts.map((t) => ({ main: "main.conf", files: { "main.conf": t } })));
+}
+
+/** A directory of files to write, and the one to parse (its includes resolve relative to it, as jicofo's do). */
+export interface HoconDir {
+  main: string;
+  files: Record<string, string>;
+}
+
+/**
+ * Writes each set of files into a directory of its own and parses its `main` file with typesafe-config's parseFile
+ * (one JVM for all, run from another working directory): `include "x.conf"` finds x.conf beside the including file.
+ */
+export function parseDirsWithTypesafe(dirs: readonly HoconDir[]): HoconResult[] {
+  if (dirs.length === 0) return [];
   const classes = compiled();
   const work = mkdtempSync(join(tmpdir(), "provision-hocon-in-"));
   try {
-    const files = texts.map((t, i) => {
-      const f = join(work, `${i}-${randomBytes(4).toString("hex")}.conf`);
-      writeFileSync(f, t, "utf8");
-      return f;
+    const mains = dirs.map((d, i) => {
+      const dir = join(work, `${i}-${randomBytes(4).toString("hex")}`);
+      mkdirSync(dir);
+      for (const [name, text] of Object.entries(d.files)) writeFileSync(join(dir, name), text, "utf8");
+      return join(dir, d.main);
     });
-    const out = execFileSync("java", ["-cp", `${classes}:${TYPESAFE_CONFIG_JAR}`, "HoconToJson", ...files], {
+    const out = execFileSync("java", ["-cp", `${classes}:${TYPESAFE_CONFIG_JAR}`, "HoconToJson", ...mains], {
       encoding: "utf8",
       maxBuffer: 256 * 1024 * 1024,
+      cwd: tmpdir(),
     });
     const lines = out.split("\n").filter((l) => l.length > 0);
-    if (lines.length !== texts.length) throw new Error(`HoconToJson printed ${lines.length} results for ${texts.length} inputs`);
+    if (lines.length !== dirs.length) throw new Error(`HoconToJson printed ${lines.length} results for ${dirs.length} inputs`);
     return lines.map((l) => JSON.parse(l) as HoconResult);
   } finally {
     rmSync(work, { recursive: true, force: true });
