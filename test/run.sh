@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian/Ubuntu machine, as root: Debian packages, build, every test tier
-# (npm run test:unit needs none of that; see README "Tests").
+# (npm run test:unit needs none of that; see CONTRIBUTING.md "Tests").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash test/setup.sh
