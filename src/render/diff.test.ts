@@ -51,7 +51,7 @@ describe("maskSecrets", () => {
   });
 });
 
-// Issue 9 (6): --diff must show no secret, old or new, whatever secrets the run knows.
+// Regression: --diff must show no secret, old or new, whatever secrets the run knows.
 describe("maskSecretSettings (by structure)", () => {
   it("masks every secret-bearing Lua setting, however quoted", () => {
     const lua = [
