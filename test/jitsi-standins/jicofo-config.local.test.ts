@@ -1,8 +1,9 @@
-// The jicofo stand-in reads jicofo.conf with real HOCON semantics (typesafe-config) and
-// refuses to start like jicofo on a broken file, a missing password or JWT without login-url.
+// The jicofo stand-in reads jicofo.conf with real HOCON semantics (typesafe-config, includes followed relative to
+// the including file as jicofo does) and refuses to start like jicofo on a broken file, a missing password, a
+// missing required include or JWT without login-url.
 import { afterAll, describe, expect, it, beforeAll } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -10,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const JICOFO_DIR = join(here, "../sandbox/packages/jicofo/files/usr/lib/jicofo");
 // A jicofo.conf with an XMPP client and a focus password, as Debian's postinst writes it (the AUR's shipped file is
-// an empty `jicofo { }`: provision's managed block adds the client).
+// an empty `jicofo { }`: provision's own file, included last, adds the client; docs/hocon.md).
 const SHIPPED_CONF = join(here, "../../src/render/__fixtures__/jicofo.conf.postinst");
 
 let dir: string;
@@ -63,6 +64,24 @@ describe("jicofo stand-in configuration", () => {
     expect(s.auth).toEqual({ type: "JWT", loginDomain: "a.sandbox.test" });
     expect(s.conference.initialTimeoutMs).toBe(3000);
     expect(s.breweryJid).toBe("JvbBrewery@internal.auth.meet.example.com");
+  });
+
+  it("follows includes like typesafe-config: relative to the including file, later wins, a missing optional one ignored", () => {
+    mkdirSync(join(dir, "etc-a"));
+    const ours = 'jicofo.authentication { enabled = true, type = JWT, login-url = "inc.sandbox.test" }\njicofo.xmpp.client.password = "from-include"\n';
+    writeFileSync(join(dir, "etc-a", "provision.conf"), ours);
+    const main = conf("etc-a/jicofo.conf", shipped() + 'include "absent.conf"\ninclude required("provision.conf")\n');
+    const s = loadConfig(main);
+    expect(s.client.password).toBe("from-include"); // the include comes after the package's password
+    expect(s.client.xmppDomain).toBe("meet.example.com"); // the package's other keys stay
+    expect(s.auth).toEqual({ type: "JWT", loginDomain: "inc.sandbox.test" });
+    // A key set after the include line wins over the included file's, as in jicofo.
+    expect(loadConfig(conf("etc-a/after.conf", shipped() + 'include required("provision.conf")\njicofo.xmpp.client.password = "after"\n')).client.password).toBe("after");
+  });
+
+  it("refuses a required include that is missing (jicofo would not start either)", () => {
+    mkdirSync(join(dir, "etc-b"));
+    expect(() => loadConfig(conf("etc-b/jicofo.conf", shipped() + 'include required("provision.conf")\n'))).toThrow(/provision\.conf/);
   });
 
   it("treats enabled=false as no authentication", () => {

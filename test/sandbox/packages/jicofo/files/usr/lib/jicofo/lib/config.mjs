@@ -1,6 +1,7 @@
 // Stand-in for jicofo's configuration loading (sandbox test infrastructure): reads
 // /etc/jicofo/jicofo.conf through com.typesafe.config (the library jicofo uses, via the
-// HoconToJson helper), applies the reference.conf defaults jicofo ships for the keys the
+// HoconToJson helper; includes are followed relative to the including file, a missing
+// `include "x"` is ignored and a missing `include required("x")` refused, as in jicofo), applies the reference.conf defaults jicofo ships for the keys the
 // stand-in uses, and refuses what jicofo refuses (no password, JWT without login-url).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
