@@ -1,12 +1,13 @@
 // Load inventory/<name>.env (+ <name>.secrets.env, + the process environment), validate it as a whole.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isIP } from "node:net";
-import { homedir } from "node:os";
+import { homedir, userInfo } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { z } from "zod";
 import { UsageError } from "./errors.js";
 import { shellJoin } from "./host/quote.js";
+import { applySshConfig, fileConfigIO, parseProxyJump, PROXY_JUMP_FORMAT, resolveJumps, type SshConfigSource } from "./host/ssh-target.js";
 import type { Inventory } from "./inventory-types.js";
 import { didYouMean } from "./suggest.js";
 
@@ -19,6 +20,8 @@ export const INVENTORY_KEYS = {
   SSH_KNOWN_HOSTS: "known_hosts file used to verify the host key (default ~/.ssh/known_hosts)",
   SSH_CONNECT_TIMEOUT: "seconds to wait for the SSH handshake (default 15)",
   SSH_COMMAND_TIMEOUT: "seconds one remote command may take (default 1800: AUR builds are slow)",
+  SSH_PROXY_JUMP: "jump hosts to connect through, [user@]host[:port][,...] as ssh -J (default: ProxyJump from the SSH config, else none)",
+  SSH_CONFIG: "OpenSSH client config read for SSH_HOST's HostName, User, Port, IdentityFile, ProxyJump (default ~/.ssh/config; none: not read)",
   JITSI_DOMAIN: "public domain of the Jitsi server, lower case (default: the inventory name)",
   JITSI_GUEST_DOMAIN: "anonymous guest domain (default guest.<JITSI_DOMAIN>)",
   PROSODY_ADDRESS: "IP address Prosody listens on, as seen from the host itself, or localhost (default 127.0.0.1)",
@@ -52,13 +55,24 @@ const schema = z
     SSH_HOST: z.string().min(1).regex(NO_CONTROL, "must not contain control characters"),
     SSH_PORT: z.coerce.number({ error: "must be a port number" }).int().min(1).max(65535).default(22),
     SSH_USER: z
-      .string({ error: "is required: the login user with passwordless sudo" })
+      .string({ error: "is required: the login user with passwordless sudo (here, or User for this host in the SSH config)" })
       .regex(/^[a-z_][a-z0-9_-]*[$]?$/i, "must be a user name")
       .refine((u) => u !== "root", "must not be root: yay refuses to run as root; use a sudo-capable user"),
     SSH_KEY: z.string().optional(),
     SSH_KNOWN_HOSTS: z.string().min(1),
     SSH_CONNECT_TIMEOUT: seconds(15),
     SSH_COMMAND_TIMEOUT: seconds(1800),
+    SSH_PROXY_JUMP: z
+      .string()
+      .superRefine((v, ctx) => {
+        try {
+          parseProxyJump(v);
+        } catch (e) {
+          ctx.addIssue({ code: "custom", message: `${(e as Error).message}: write ${PROXY_JUMP_FORMAT}` });
+        }
+      })
+      .optional(),
+    SSH_CONFIG: z.string().min(1).optional(),
     JITSI_DOMAIN: domain("JITSI_DOMAIN"),
     JITSI_GUEST_DOMAIN: domain("JITSI_GUEST_DOMAIN").optional(),
     PROSODY_ADDRESS: z
@@ -147,6 +161,9 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
       from[k] = `environment variable ${k}`;
     }
   }
+  // The SSH config (~/.ssh/config) fills what the inventory leaves open, as `ssh <alias>` would (src/host/ssh-target.ts).
+  const sshConfig = sshConfigSource(raw.SSH_CONFIG, dir, env, problems);
+  problems.push(...applySshConfig(raw, from, name, sshConfig));
   for (const k of ["SSH_HOST", "JITSI_DOMAIN"] as const)
     if (raw[k] === undefined) {
       raw[k] = name;
@@ -163,6 +180,12 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
       problems.push(source === undefined || source === file ? `${key}: ${issue.message}` : `${key} (from the ${source}): ${issue.message}`);
     }
   }
+  let jump: Inventory["ssh"]["jump"] = [];
+  try {
+    if (result.success) jump = resolveJumps(result.data.SSH_PROXY_JUMP, sshConfig, result.data.SSH_KEY ? expandIn(dirname(file), result.data.SSH_KEY) : undefined);
+  } catch (e) {
+    problems.push(`SSH_PROXY_JUMP${from.SSH_PROXY_JUMP && from.SSH_PROXY_JUMP !== file ? ` (from the ${from.SSH_PROXY_JUMP})` : ""}: ${(e as Error).message}`);
+  }
   if (problems.length > 0 || !result.success) {
     const envKeys = [...new Set((result.success ? [] : result.error.issues).map((i) => String(i.path[0])).filter((k) => from[k]?.startsWith("environment variable ")))];
     const keysFix = `correct the keys listed above (every key is documented in ${join(dir, "example.env")})${envKeys.length ? `; ${envKeys.join(", ")} ${envKeys.length > 1 ? "come" : "comes"} from the environment, which overrides the files: correct or unset ${envKeys.length > 1 ? "them" : "it"} there` : ""}`;
@@ -174,8 +197,7 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
     });
   }
   const v = result.data;
-  const base = dirname(file);
-  const expand = (p: string) => (p.startsWith("~/") ? join(homedir(), p.slice(2)) : isAbsolute(p) ? p : resolve(base, p));
+  const expand = (p: string) => expandIn(dirname(file), p);
   return {
     name,
     ssh: {
@@ -186,6 +208,7 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
       knownHosts: expand(v.SSH_KNOWN_HOSTS),
       connectTimeoutMs: v.SSH_CONNECT_TIMEOUT * 1000,
       commandTimeoutMs: v.SSH_COMMAND_TIMEOUT * 1000,
+      jump,
     },
     jitsi: {
       domain: v.JITSI_DOMAIN,
@@ -198,4 +221,19 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
     luaVersion: v.LUA_VERSION,
     tls: { mode: v.TLS_MODE, cert: v.TLS_CERT, key: v.TLS_KEY },
   };
+}
+
+/** A path from the inventory: `~/…` in the home directory, relative to the inventory directory. */
+function expandIn(base: string, p: string): string {
+  return p.startsWith("~/") ? join(homedir(), p.slice(2)) : isAbsolute(p) ? p : resolve(base, p);
+}
+
+/** The SSH config to read: SSH_CONFIG (a missing file named there is a problem), ~/.ssh/config, or none. */
+function sshConfigSource(setting: string | undefined, dir: string, env: NodeJS.ProcessEnv, problems: string[]): SshConfigSource {
+  const home = env.HOME || homedir();
+  const src: SshConfigSource = { io: fileConfigIO(home), localUser: userInfo().username };
+  if (setting?.toLowerCase() === "none") return src;
+  src.file = setting ? expandIn(dir, setting) : join(home, ".ssh", "config");
+  if (setting && !existsSync(src.file)) problems.push(`SSH_CONFIG: ${src.file} does not exist (give an OpenSSH client config file, or none)`);
+  return src;
 }
