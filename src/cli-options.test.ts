@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { VERIFY_PUBLIC } from "../tasks/verify.js";
-import { program, runOptions, type RunFlags } from "./cli.js";
+import { runOptions, type RunFlags } from "./cli-run.js";
+import { program } from "./cli.js";
 
 /** The main command's flags as commander parses them (no action runs). */
 function flags(argv: string[]): RunFlags {
@@ -10,10 +10,10 @@ function flags(argv: string[]): RunFlags {
 }
 
 describe("main command flags → runner options", () => {
-  // Issue 9 (9): `provision --host X --public` verified through the SSH tunnel anyway.
+  // Regression: `provision --host X --public` verified through the SSH tunnel anyway.
   it("--public reaches the verify task", () => {
-    expect(runOptions(flags(["--host", "x", "--public"])).facts).toEqual({ [VERIFY_PUBLIC]: true });
-    expect(runOptions(flags(["--host", "x"])).facts).toEqual({ [VERIFY_PUBLIC]: false });
+    expect(runOptions(flags(["--host", "x", "--public"])).public).toBe(true);
+    expect(runOptions(flags(["--host", "x"])).public).toBe(false);
   });
 
   it("--check and --no-verify skip verification; the rest passes through", () => {

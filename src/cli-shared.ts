@@ -4,8 +4,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, ProvisionError, UsageError } from "./errors.js";
 import { loadInventory } from "./inventory.js";
 import type { Inventory } from "./inventory-types.js";
+import { formatEnd } from "./output/end.js";
 import { formatSummary, type HostReport } from "./runner.js";
-import { formatChecks, type CheckResult } from "./verify/index.js";
 
 /** Load every host's inventory; all problems of all hosts in one UsageError. */
 export function loadAll(names: string[] | undefined, dir: string | undefined): Inventory[] {
@@ -58,11 +58,9 @@ export function checkReportPath(file: string | undefined): void {
   if (target.isDirectory()) throw new UsageError(`--report ${file}: ${path} is a directory`, { fix });
 }
 
-/** Print the summary, write the report, and return the exit code. */
+/** Print the verification tables, the summary and the recap (each failure once), write the report, and return the exit code. */
 export function finish(reports: HostReport[], check: boolean, reportFile?: string): number {
-  for (const r of reports)
-    if (Array.isArray(r.verification)) process.stdout.write(`\n${r.host}: verification\n${formatChecks(r.verification as CheckResult[])}\n`);
-  process.stdout.write(`\n${formatSummary(reports, check)}\n`);
+  process.stdout.write(formatEnd(reports, formatSummary(reports, check), check));
   if (reportFile) {
     try {
       writeReport(reportFile, `${JSON.stringify(reports, null, 2)}\n`);

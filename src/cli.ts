@@ -1,17 +1,15 @@
 #!/usr/bin/env node
 // The one entry point: parse arguments, run, print, and turn typed errors into exit codes.
+// Lean start: only commander and small modules load up front; each command imports what it uses when it runs
+// (SSH, listr2, the tasks, the verifier, zod, jose), so --help, --version and `help X` load none of them.
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
-import { TASKS } from "../tasks/index.js";
+import type { RunFlags } from "./cli-run.js";
 import { EXIT, EXIT_MEANINGS, ProvisionError, UsageError } from "./errors.js";
-import { connectSsh } from "./host/ssh.js";
 import { handleInterrupts } from "./interrupt.js";
-import { errorText, runHosts, type RunOptions } from "./runner.js";
-import { VERIFY_PUBLIC } from "../tasks/verify.js";
-import { commandToken, commandVerify } from "./subcommands.js";
-import { checkReportPath, finish, loadAll } from "./cli-shared.js";
+import { errorText } from "./output/error-text.js";
 import { didYouMean } from "./suggest.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
@@ -77,6 +75,7 @@ export function program(mainOpts: MainOptions = {}): Command {
         const commands = [...cmd.commands.map((c) => c.name()), "help"];
         throw new UsageError(`unknown command '${word}'${didYouMean(word, commands, 3)}`, { fix: `commands: ${commands.join(", ")}; see provision --help` });
       }
+      const { commandRun } = await import("./cli-run.js");
       process.exitCode = await commandRun(o, mainOpts.signal);
     });
 
@@ -91,6 +90,7 @@ export function program(mainOpts: MainOptions = {}): Command {
     .option("--inventory <dir>", "inventory directory")
     .exitOverride()
     .action(async (o) => {
+      const { commandToken } = await import("./subcommands.js");
       process.exitCode = await commandToken(o);
     });
 
@@ -103,79 +103,18 @@ export function program(mainOpts: MainOptions = {}): Command {
     .option("--inventory <dir>", "inventory directory")
     .exitOverride()
     .action(async (o) => {
+      const { commandVerify } = await import("./subcommands.js");
       process.exitCode = await commandVerify(o);
     });
 
   p.command("tasks")
     .description("list the tasks in the order they run")
     .exitOverride()
-    .action(() => {
+    .action(async () => {
+      const { TASKS } = await import("../tasks/index.js");
       for (const t of TASKS) process.stdout.write(`${t.name.padEnd(12)} ${t.title}\n`);
     });
   return p;
-}
-
-export interface RunFlags {
-  host?: string[];
-  check?: boolean;
-  diff?: boolean;
-  only?: string[];
-  skip?: string[];
-  report?: string;
-  parallel: number;
-  acceptNewHostKey?: boolean;
-  lockTimeout: number;
-  public?: boolean;
-  inventory?: string;
-  verify: boolean;
-}
-
-function checkTaskNames(names: string[] | undefined, flag: string): void {
-  const known = TASKS.map((t) => t.name);
-  if (names !== undefined && names.length === 0)
-    throw new UsageError(`${flag} needs at least one task name`, { fix: `use names from: ${known.join(", ")}` });
-  const bad = (names ?? []).filter((n) => !known.includes(n));
-  if (bad.length)
-    throw new UsageError(`unknown task name${bad.length > 1 ? "s" : ""} in ${flag}: ${bad.map((n) => `${n}${didYouMean(n, known, 3)}`).join(", ")}`, {
-      fix: `use names from: ${known.join(", ")}`,
-    });
-}
-
-/**
- * Everything about the main command's flags that can be checked before connecting: task names, an empty --only,
- * the --report path, a selection that leaves no task to run (the inventories are checked next, by loadAll). Throws a UsageError (exit 2).
- */
-export function checkRunFlags(o: RunFlags): void {
-  checkTaskNames(o.only, "--only");
-  checkTaskNames(o.skip, "--skip");
-  checkReportPath(o.report);
-  const opts = runOptions(o);
-  const left = TASKS.filter((t) => (!opts.only?.length || opts.only.includes(t.name)) && !(opts.skip ?? []).includes(t.name));
-  if (left.length === 0) {
-    const why = [o.only ? `--only ${o.only.join(",")}` : "", o.skip?.length ? `--skip ${o.skip.join(",")}` : "", o.check ? "--check (skips verify)" : "", o.verify === false ? "--no-verify" : ""].filter(Boolean);
-    throw new UsageError(`nothing left to run: ${why.join(" with ")} selects no task`, { fix: "leave at least one task selected (see provision tasks)" });
-  }
-}
-
-/** The runner's options for the main command's flags (--public reaches the verify task as a seed fact). */
-export function runOptions(o: RunFlags, signal?: AbortSignal): RunOptions {
-  return {
-    check: Boolean(o.check),
-    diff: Boolean(o.diff),
-    only: o.only,
-    skip: [...(o.skip ?? []), ...(o.verify === false || o.check ? ["verify"] : [])],
-    parallel: o.parallel,
-    lockTimeoutMs: o.lockTimeout * 1000,
-    facts: { [VERIFY_PUBLIC]: o.public === true },
-    signal,
-  };
-}
-
-async function commandRun(o: RunFlags, signal?: AbortSignal): Promise<number> {
-  checkRunFlags(o);
-  const invs = loadAll(o.host, o.inventory);
-  const reports = await runHosts(invs, TASKS, (inv) => connectSsh(inv.name, inv.ssh, { acceptNewHostKey: o.acceptNewHostKey }), runOptions(o, signal));
-  return finish(reports, Boolean(o.check), o.report);
 }
 
 /** Run the CLI with argv; resolves to the exit code (never calls process.exit itself). */

@@ -1,12 +1,11 @@
 // `provision token` and `provision verify`: the subcommands besides the main run.
-import { connectSsh } from "./host/ssh.js";
+// Loaded only when one of them runs (src/cli.ts); `verify` imports SSH and the verifier when it starts.
 import { parseDuration } from "./duration.js";
 import { EXIT, UsageError } from "./errors.js";
 import { loadInventory } from "./inventory.js";
+import { errorText } from "./output/error-text.js";
+import type { HostReport } from "./runner.js";
 import { ANY_ROOM, joinLink, mintToken, validateRoomName } from "./token.js";
-import { verifyHost } from "./verify/index.js";
-import { errorText, type HostReport } from "./runner.js";
-import { checkReportPath, finish, loadAll } from "./cli-shared.js";
 
 export interface TokenFlags {
   /** Exactly one (--host may be repeated on the command line; more than one is refused). */
@@ -47,11 +46,13 @@ export interface VerifyFlags {
 
 /** Run only the verification on each host, print the check table, exit 1 if any check failed. */
 export async function commandVerify(o: VerifyFlags): Promise<number> {
+  const [{ checkReportPath, finish, loadAll }, { connectSsh }, { verifyHost }] = await Promise.all([import("./cli-shared.js"), import("./host/ssh.js"), import("./verify/index.js")]);
   checkReportPath(o.report); // before connecting, not after every host was verified
   const invs = loadAll(o.host, o.inventory);
   const reports = await Promise.all(
     invs.map(async (inv): Promise<HostReport> => {
       const report: HostReport = { host: inv.name, ok: false, changes: 0, restarts: [], tasks: [] };
+      const started = Date.now();
       try {
         const host = await connectSsh(inv.name, inv.ssh, { acceptNewHostKey: o.acceptNewHostKey });
         try {
@@ -66,6 +67,7 @@ export async function commandVerify(o: VerifyFlags): Promise<number> {
         report.error = errorText(e);
         report.tasks.push({ name: "verify", status: "failed", detail: report.error, changes: [] });
       }
+      report.durationMs = Date.now() - started;
       return report;
     }),
   );

@@ -1,6 +1,6 @@
 // The run's last lines: one line per host (result, changes, restarts, verification x/y, duration), like Ansible's recap.
 import { formatDuration } from "../duration.js";
-import type { HostReport } from "../runner.js";
+import type { EndReport as HostReport } from "./end.js";
 
 export type HostResult = "ok" | "changed" | "failed";
 
