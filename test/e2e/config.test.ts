@@ -44,10 +44,12 @@ describe("configuration from jitsi-installed", () => {
     // The AUR's users and groups: jicofo and jvb share the group jitsi, and their packages' tmpfiles rules make
     // every file in /etc/jicofo and /etc/jitsi-videobridge <user>:jitsi 0600 at each boot; the files end so
     // (readable by the service alone), and Prosody's include is readable by Prosody's group alone.
-    const modes = await h.exec(`stat -c '%n %U:%G %a' ${include} /etc/jicofo/jicofo.conf /etc/jitsi-videobridge/jvb.conf`);
+    const modes = await h.exec(`stat -c '%n %U:%G %a' ${include} /etc/jicofo/jicofo.conf /etc/jitsi-videobridge/jvb.conf /etc/jicofo/provision.conf /etc/jitsi-videobridge/provision.conf`);
     expect(modes.stdout).toContain(`${include} root:prosody 640`);
     expect(modes.stdout).toContain("/etc/jicofo/jicofo.conf jicofo:jitsi 600");
     expect(modes.stdout).toContain("/etc/jitsi-videobridge/jvb.conf jvb:jitsi 600");
+    expect(modes.stdout).toContain("/etc/jicofo/provision.conf jicofo:jitsi 600");
+    expect(modes.stdout).toContain("/etc/jitsi-videobridge/provision.conf jvb:jitsi 600");
     expect((await h.exec("getent group jicofo jvb; id -gn jicofo; id -gn jvb")).stdout.trim().split("\n")).toEqual(["jitsi", "jitsi"]);
     // The hand edit survived, and the hosts are set.
     const js = (await h.exec(`cat ${CONFIG_JS}`)).stdout;
@@ -75,21 +77,21 @@ describe("configuration from jitsi-installed", () => {
     // Drift: an operator changed a managed value by hand; the next check shows it.
     await h.exec(`sed -i 's/allow_empty_token = false/allow_empty_token = true/' ${include}`);
     await h.exec(`sed -i "s|anonymousdomain: 'guest.ca.sandbox.test'|anonymousdomain: 'other.example'|" ${CONFIG_JS}`);
-    await h.exec("sed -i 's/login-url = \"ca.sandbox.test\"/login-url = \"x.example\"/' /etc/jicofo/jicofo.conf");
-    const before = (await h.exec(`md5sum ${include} ${CONFIG_JS} /etc/jicofo/jicofo.conf`)).stdout;
+    await h.exec("sed -i 's/login-url = \"ca.sandbox.test\"/login-url = \"x.example\"/' /etc/jicofo/provision.conf");
+    const before = (await h.exec(`md5sum ${include} ${CONFIG_JS} /etc/jicofo/provision.conf /etc/jicofo/jicofo.conf`)).stdout;
     const r = await provision(["--host", "ca", "--check", "--diff"], ENV);
     expect(r.code, r.all).toBe(0);
     expect(r.stdout).toMatch(/^-\s+allow_empty_token = true$/m);
     expect(r.stdout).toMatch(/^\+\s+allow_empty_token = false$/m);
     expect(r.stdout).toMatch(/^\+\s+anonymousdomain: 'guest\.ca\.sandbox\.test',?$/m);
-    expect(r.stdout).toMatch(/^\+\s+login-url = "ca\.sandbox\.test"$/m);
+    expect(r.stdout).toMatch(/^\+jicofo\.authentication\.login-url = "ca\.sandbox\.test"$/m);
     expect(r.stdout).toMatch(/app_secret = "\*{8}"/);
     expect(r.all).not.toContain(HOSTILE_SECRET.slice(0, 12));
-    expect((await h.exec(`md5sum ${include} ${CONFIG_JS} /etc/jicofo/jicofo.conf`)).stdout).toBe(before);
+    expect((await h.exec(`md5sum ${include} ${CONFIG_JS} /etc/jicofo/provision.conf /etc/jicofo/jicofo.conf`)).stdout).toBe(before);
     const fixed = await provision(["--host", "ca"], ENV);
     expect(fixed.code, fixed.all).toBe(0);
   });
-  it("an XMPP password that drifted from jicofo.conf is put back, and only jicofo restarts", async () => {
+  it("an XMPP password that drifted from jicofo's (in /etc/jicofo/provision.conf) is put back, and only jicofo restarts", async () => {
     await h.exec("printf 'drifted-0123\\ndrifted-0123\\n' | prosodyctl passwd focus@auth.ca.sandbox.test >/dev/null 2>&1");
     const report = join(tmp, "ca-drift.json");
     const r = await provision(["--host", "ca", "--report", report], ENV);

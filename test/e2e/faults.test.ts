@@ -150,21 +150,21 @@ describe("faults at each point of an apply: files old or new, lock released or t
     );
   }, 240_000);
 
-  it("between a write and its restart (jicofo.conf written, jicofo not restarted yet)", async () => {
+  it("between a write and its restart (jicofo's provision.conf written, jicofo not restarted yet)", async () => {
     await Promise.all(
       KINDS.map((k) =>
         faultCase(k, {
           async prepare(h) {
-            // The big comment goes (kept as is by the tool, it only makes runs slower); jicofo.conf drifts.
+            // The big comment goes (kept as is by the tool, it only makes runs slower); jicofo's provision.conf drifts.
             const r = await h.exec(
               `set -e; sed -i '/^\\/\\/ padding /d' ${PATHS.configJs}
-               sed -i 's/login-url = "${domainOf(h)}"/login-url = "x.example"/' ${PATHS.jicofoConf}; grep -c x.example ${PATHS.jicofoConf}`,
+               sed -i 's/login-url = "${domainOf(h)}"/login-url = "x.example"/' ${PATHS.jicofoProvisionConf}; grep -c x.example ${PATHS.jicofoProvisionConf}`,
             );
             expect(r.stdout.trim(), r.stderr).toBe("1");
           },
-          trigger: (h) => onContentChange(h, PATHS.jicofoConf),
+          trigger: (h) => onContentChange(h, PATHS.jicofoProvisionConf),
           after(_h, _fault, rerun, owed) {
-            // The new jicofo.conf was on disk before the fault and jicofo never restarted with it: it was owed.
+            // The new provision.conf was on disk before the fault and jicofo never restarted with it: it was owed.
             expect(owed).toContain("jicofo");
             expect(rerun.restarts).toContain("jicofo");
           },

@@ -108,7 +108,7 @@ exit 0`,
 
   it("a systemctl whose restart hangs: cut off at the command timeout, rolled back, previous files back", async () => {
     const o = await hostileRun({
-      drift: `sed -i 's/login-url = "${DOMAIN}"/login-url = "x.example"/' ${PATHS.jicofoConf}`,
+      drift: `sed -i 's/login-url = "${DOMAIN}"/login-url = "x.example"/' ${PATHS.jicofoProvisionConf}`,
       inject: replaceTool(
         "systemctl",
         `#!/bin/bash
@@ -120,9 +120,9 @@ exec /usr/local/bin/systemctl.real "$@"`,
     expect(o.code, o.all).toBe(1);
     expect(o.error).toMatch(/restart of jicofo did not complete/);
     expect(o.error).toMatch(new RegExp(`timed out after ${TIMEOUT_S} ?s|did not finish within ${TIMEOUT_S} s`));
-    expect(o.error).toMatch(/rolled back: restored \/etc\/jicofo\/jicofo\.conf/);
-    // The previous jicofo.conf is back, not the new one.
-    expect(o.mid.get(PATHS.jicofoConf)).toBe(o.old.get(PATHS.jicofoConf));
+    expect(o.error).toMatch(/rolled back: restored \/etc\/jicofo\/provision\.conf/);
+    // The previous provision.conf is back, not the new one.
+    expect(o.mid.get(PATHS.jicofoProvisionConf)).toBe(o.old.get(PATHS.jicofoProvisionConf));
     // The hanging restart and the rollback's restart: each cut off at the configured timeout, not at 90 s.
     expect(o.ms).toBeLessThan(2 * TIMEOUT_S * 1000 + 45_000);
   }, 300_000);
@@ -145,7 +145,7 @@ exec /usr/local/bin/systemctl.real "$@"`,
   it("an unreadable config file (a read error on jicofo.conf): the run fails naming it, nothing is written or restarted", async () => {
     // /proc/self/mem bound over the file: a regular file whose reads fail, as with a bad disk.
     const o = await hostileRun({
-      drift: `sed -i 's/login-url = "${DOMAIN}"/login-url = "x.example"/' ${PATHS.jicofoConf}`,
+      drift: `sed -i 's/login-url = "${DOMAIN}"/login-url = "x.example"/' ${PATHS.jicofoProvisionConf}`,
       inject: `mount --bind /proc/self/mem ${PATHS.jicofoConf}`,
       undo: `umount ${PATHS.jicofoConf}`,
       snapshotAfterUndo: true,

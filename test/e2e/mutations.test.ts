@@ -23,7 +23,7 @@ interface Mutation {
 }
 
 const MUTATIONS: Mutation[] = [
-  { what: "jicofo authentication disabled", apply: "sed -i '/^# BEGIN provision-managed/,/^# END provision-managed/{/authentication {/,/}/s/enabled = true/enabled = false/}' /etc/jicofo/jicofo.conf && grep -q 'enabled = false' /etc/jicofo/jicofo.conf", restart: "jicofo", check: "guest-cannot-open", says: /guests can create rooms/ },
+  { what: "jicofo authentication disabled", apply: "sed -i 's/^jicofo\\.authentication\\.enabled = true$/jicofo.authentication.enabled = false/' /etc/jicofo/provision.conf && grep -qx 'jicofo.authentication.enabled = false' /etc/jicofo/provision.conf", restart: "jicofo", check: "guest-cannot-open", says: /guests can create rooms/ },
   { what: "allow_empty_token = true", apply: `sed -i 's/allow_empty_token = false/allow_empty_token = true/' ${INCLUDE}`, restart: "prosody", check: "no-token-refused", says: /logged in/ },
   { what: "token_verification missing from the conference component", apply: `sed -i 's/; "token_verification"//' ${INCLUDE}`, restart: "prosody", check: "room-scoped", says: /token_verification is not enforced/ },
   { what: "another app_secret in Prosody than in the inventory", apply: `sed -i 's/^\\(\\s*app_secret = \\).*/\\1"some-other-secret-0123456789-abcdefgh"/' ${INCLUDE}`, restart: "prosody", check: "token-opens-room", says: /Invalid signature/ },
