@@ -140,7 +140,7 @@ describe("verify against a Jitsi-like server", () => {
     expect(r.a!.ok).toBe(true);
   });
 
-  // Issue 9 (8): expired-refused passed with the refusal "Invalid signature".
+  // Regression (docs/failure-modes.md #14): expired-refused passed with the refusal "Invalid signature".
   describe("each refusal passes only for the reason it checks", () => {
     it("expired-refused and no-token-refused fail when every bad token is refused as 'Invalid signature'; wrong-secret-refused passes", async () => {
       const r = await run({ refuseInvalidTokensWith: "Invalid signature" });
@@ -194,6 +194,20 @@ describe("verify against a Jitsi-like server", () => {
     expect(r.b!.detail).toMatch(/timed out after 0\.3 s waiting for conference IQ/);
     expect(r.d!.ok).toBe(true);
     expect(Date.now() - t0).toBeLessThan(5000);
+    await settled();
+    expect(server!.openConnections).toBe(0);
+  });
+
+  it("starts every check while a is still waiting for focus (one websocket each), and times each", async () => {
+    const r = await run({ silentOn: "conference" }, 1500);
+    expect(r.a!.detail).toBe("timed out after 1.5 s waiting for conference IQ to focus.meet.test");
+    // Run one after another, b–g would connect only once a had given up (1.5 s after the first request).
+    const at = server!.requests.map((q) => q.at);
+    expect(at).toHaveLength(7);
+    expect(Math.max(...at) - Math.min(...at)).toBeLessThan(1000);
+    expect(r.d).toMatchObject({ ok: true, ms: expect.any(Number) });
+    expect(r.c).toMatchObject({ ok: false, skipped: true, detail: expect.stringMatching(/^not run: needs room .* opened by check a/) });
+    expect(r.g).toMatchObject({ ok: false, skipped: true, detail: expect.stringMatching(/^not run: needs room .* opened by check a/) });
     await settled();
     expect(server!.openConnections).toBe(0);
   });

@@ -1,7 +1,7 @@
 // Operator wording for what the server said: which config or service is missing, not a stack trace.
 import type { SaslFailure, StanzaError } from "./stanza.js";
 import { describeSaslFailure, describeStanzaError } from "./stanza.js";
-import { VerifyError } from "./xmpp.js";
+import { VerifyError } from "./websocket.js";
 
 /** Why a stream offers no usable ANONYMOUS login on `to` (undefined when ANONYMOUS is offered). */
 export function mechanismProblem(mechanisms: string[], to: string, domain: string, guestDomain: string): string | undefined {

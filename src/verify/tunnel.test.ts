@@ -57,6 +57,29 @@ describe("openTunnel", () => {
     ).rejects.toMatchObject({ code: "ECONNREFUSED" });
   });
 
+  it("gives the first connection the spare channel instead of opening another", async () => {
+    const echo = net.createServer((s) => s.pipe(s));
+    await new Promise<void>((r) => echo.listen(0, "127.0.0.1", () => r()));
+    cleanups.push(() => new Promise((r) => echo.close(() => r())));
+    const port = (echo.address() as net.AddressInfo).port;
+    const log: string[] = [];
+    const host = tcpHost(log);
+    const spare = await host.forward("127.0.0.1", port);
+    const tunnel = await openTunnel(host, "127.0.0.1", port, spare);
+    cleanups.push(() => tunnel.close());
+    const echoed = async (text: string) => {
+      const c = net.connect(Number(new URL(tunnel.baseUrl).port), "127.0.0.1");
+      return new Promise<string>((resolve) => {
+        c.once("data", (d) => resolve(d.toString()));
+        c.write(text);
+      });
+    };
+    expect(await echoed("first")).toBe("first");
+    expect(log).toHaveLength(1);
+    expect(await echoed("second")).toBe("second");
+    expect(log).toHaveLength(2);
+  });
+
   it("closes the local connection when the forward fails", async () => {
     const failing: Host = { ...tcpHost(), forward: () => Promise.reject(new Error("open failed")) };
     const tunnel = await openTunnel(failing, "127.0.0.1", 1);
@@ -81,9 +104,12 @@ describe("verifyHost", () => {
     const server = await new FakeJitsi({ domain: "meet.test", guestDomain: "guest.meet.test", secret: SECRET }).start();
     cleanups.push(() => server.stop());
     const port = Number(new URL(server.url).port);
-    const results = await verifyHost(tcpHost(), inv, { httpPort: port, timeoutMs: 2000, web: false });
+    const log: string[] = [];
+    const results = await verifyHost(tcpHost(log), inv, { httpPort: port, timeoutMs: 2000, web: false });
     expect(results.map((r) => [r.id, r.ok])).toEqual(["a", "b", "c", "d", "e", "f", "g"].map((id) => [id, true]));
     expect(new Set(server.requests.map((r) => r.headers.host))).toEqual(new Set(["meet.test"]));
+    // One channel per XMPP session: the reachability probe's channel carries the first one.
+    expect(log).toHaveLength(7);
   });
 
   it("says Prosody is not listening when the SSH forward is refused", async () => {

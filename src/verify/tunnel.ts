@@ -10,14 +10,24 @@ export interface Tunnel {
   close(): Promise<void>;
 }
 
-/** Listen on 127.0.0.1:0 and pipe each connection through host.forward(address, port). */
-export async function openTunnel(host: Host, address: string, port: number): Promise<Tunnel> {
+/**
+ * Listen on 127.0.0.1:0 and pipe each connection through host.forward(address, port): one SSH channel per
+ * connection. `spare` is a channel to the same place opened already (the reachability probe's): the first
+ * connection uses it instead of opening another.
+ */
+export async function openTunnel(host: Host, address: string, port: number, spare?: Duplex): Promise<Tunnel> {
   const live = new Set<Duplex>();
+  if (spare) live.add(spare);
+  const channelFor = (): Promise<Duplex> => {
+    const ready = spare;
+    spare = undefined;
+    return ready && !ready.destroyed ? Promise.resolve(ready) : host.forward(address, port);
+  };
   const server = net.createServer((sock) => {
     live.add(sock);
     sock.on("error", () => sock.destroy());
     sock.on("close", () => live.delete(sock));
-    host.forward(address, port).then(
+    channelFor().then(
       (channel) => {
         if (sock.destroyed) {
           channel.destroy();

@@ -7,7 +7,7 @@ import type { Host } from "../host/host.js";
 import { loadInventory } from "../inventory.js";
 import type { Inventory } from "../inventory-types.js";
 import { editConfigJs } from "../render/config-js.js";
-import { editJicofo } from "../render/jicofo.js";
+import { editJicofoConf, renderJicofoProvision } from "../render/jicofo.js";
 import { ensureInclude } from "../render/prosody-main.js";
 import { prosodyConfigPath, renderProsodyConfig } from "../render/prosody.js";
 import { upHost, type SandboxHost } from "../../test/sandbox/host.js";
@@ -51,7 +51,10 @@ async function configureByHand(): Promise<void> {
     );
   }
   const focusPassword = randomBytes(18).toString("base64url");
-  const jicofo = editJicofo(await root(`cat ${PATHS.jicofoConf}`), { domain: d, prosodyAddress: inv.jitsi.prosodyAddress, focusPassword });
+  // As the jicofo task does (docs/hocon.md): our settings in provision.conf, included last by the package's jicofo.conf.
+  const ours = renderJicofoProvision({ domain: d, prosodyAddress: inv.jitsi.prosodyAddress, focusPassword });
+  await root(`cat > ${PATHS.jicofoProvisionConf} && chown jicofo:jitsi ${PATHS.jicofoProvisionConf} && chmod 600 ${PATHS.jicofoProvisionConf}`, ours);
+  const jicofo = editJicofoConf(await root(`cat ${PATHS.jicofoConf}`));
   await root(`cat > ${PATHS.jicofoConf} && chown jicofo:jitsi ${PATHS.jicofoConf} && chmod 600 ${PATHS.jicofoConf}`, jicofo);
   // The verifier connects where the web client's config.js sends clients, so point it at this domain too.
   const configJs = editConfigJs(await root(`cat ${PATHS.configJs}`), { domain: d, guestDomain: inv.jitsi.guestDomain });

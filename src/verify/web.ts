@@ -1,11 +1,12 @@
 // Check h (web-path): the way browsers come in. nginx serves config.js over HTTPS and passes a token
-// through /xmpp-websocket to Prosody (failure mode 3: "the token never reaches Prosody").
+// through /xmpp-websocket to Prosody (docs/failure-modes.md #3: the token never reaches Prosody).
 import https from "node:https";
 import { rootCertificates } from "node:tls";
 import type { Inventory } from "../inventory-types.js";
 import { mintToken } from "../token.js";
 import { describeSaslFailure } from "./stanza.js";
-import { VerifyError, XmppSession, type Endpoint } from "./xmpp.js";
+import { VerifyError, type Endpoint } from "./websocket.js";
+import { XmppSession } from "./xmpp.js";
 import type { CheckResult } from "./checks.js";
 
 export const WEB_CHECK = { id: "h", name: "web-path" } as const;

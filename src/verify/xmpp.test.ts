@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
-import { VerifyError, XmppSession, describeTransportError, websocketLabel, websocketUrl } from "./xmpp.js";
+import { VerifyError, describeTransportError, websocketLabel, websocketUrl } from "./websocket.js";
+import { XmppSession } from "./xmpp.js";
 
 const OPEN = `<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" from="d" id="1" version="1.0"/>`;
 const FEATURES = `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><mechanisms xmlns="urn:ietf:params:xml:ns:xmpp-sasl"><mechanism>ANONYMOUS</mechanism></mechanisms></stream:features>`;

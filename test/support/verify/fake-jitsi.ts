@@ -39,6 +39,8 @@ export interface FakeJitsiOptions {
 }
 
 export interface SeenRequest {
+  /** When the upgrade request arrived (Date.now()). */
+  at: number;
   url: string;
   headers: IncomingMessage["headers"];
 }
@@ -73,7 +75,7 @@ export class FakeJitsi {
       port: 0,
       handleProtocols: (protocols) => (protocols.has("xmpp") ? "xmpp" : false),
       verifyClient: (info, cb) => {
-        this.requests.push({ url: info.req.url ?? "", headers: info.req.headers });
+        this.requests.push({ at: Date.now(), url: info.req.url ?? "", headers: info.req.headers });
         if (this.o.httpStatus) cb(false, this.o.httpStatus);
         else cb(true);
       },
