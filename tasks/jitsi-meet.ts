@@ -1,5 +1,5 @@
 // jitsi-meet web config: hosts.domain / anonymousdomain / muc and the bosh and websocket URLs, edited in place.
-import { HostError, PendingChangeError } from "../src/errors.js";
+import { PendingChangeError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
 import { editConfigJs } from "../src/render/config-js.js";
 import type { Task } from "../src/task.js";
@@ -15,12 +15,8 @@ export const jitsiMeet: Task<FileFact | null> = {
   },
   plan(inv, f) {
     if (!f) throw new PendingChangeError(`${CONFIG_JS} does not exist`, ["jitsi-meet"], { where: inv.name, fix: "install jitsi-meet (the bootstrap task does)" });
-    let content: string;
-    try {
-      content = editConfigJs(f.content, { domain: inv.jitsi.domain, guestDomain: inv.jitsi.guestDomain });
-    } catch (e) {
-      throw new HostError((e as Error).message, { where: `${inv.name}:${CONFIG_JS}` });
-    }
+    // A config.js it cannot edit is refused by editConfigJs (a HostError naming the file and the fix).
+    const content = editConfigJs(f.content, { domain: inv.jitsi.domain, guestDomain: inv.jitsi.guestDomain });
     // The web server only reads this file; it holds no secret.
     return {
       changes: content === f.content ? [] : [{ kind: "file", path: CONFIG_JS, content, previous: f.content, owner: f.owner, group: f.group, mode: f.mode, notify: [] }],

@@ -1,5 +1,5 @@
 // nginx: the site that serves the web app and proxies /http-bind and /xmpp-websocket to Prosody (docs/jitsi.md §3.4).
-import { HostError, PendingChangeError } from "../src/errors.js";
+import { PendingChangeError } from "../src/errors.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
 import type { Inventory } from "../src/inventory-types.js";
 import { ensureNginxInclude, nginxSitePath, renderNginxSite } from "../src/render/nginx.js";
@@ -37,12 +37,8 @@ export const nginx: Task<NginxFacts> = {
   plan(inv, f) {
     if (!f.conf) throw new PendingChangeError(`${PATHS.nginxConf} does not exist`, ["nginx"], { where: inv.name, fix: "install nginx (the bootstrap task does)" });
     const changes: Change[] = [];
-    let conf: { content: string; changed: boolean };
-    try {
-      conf = ensureNginxInclude(f.conf.content);
-    } catch (e) {
-      throw new HostError((e as Error).message, { where: inv.name });
-    }
+    // An nginx.conf it cannot edit is refused by ensureNginxInclude (a HostError naming the file and the fix).
+    const conf = ensureNginxInclude(f.conf.content);
     if (conf.changed)
       changes.push({ kind: "file", path: PATHS.nginxConf, content: conf.content, previous: f.conf.content, owner: f.conf.owner, group: f.conf.group, mode: f.conf.mode, notify: [UNITS.nginx] });
     const path = nginxSitePath(inv.jitsi.domain);

@@ -1,7 +1,7 @@
 // Prosody: the per-domain include file we own, and the Include line in prosody.cfg.lua.
 import { configOwnership, type ConfigOwnership } from "../src/facts/config-ownership.js";
 import { readFiles, type FileFact } from "../src/facts/files.js";
-import { HostError, PendingChangeError } from "../src/errors.js";
+import { PendingChangeError } from "../src/errors.js";
 import { ensureInclude } from "../src/render/prosody-main.js";
 import { prosodyConfigPath, renderProsodyConfig } from "../src/render/prosody.js";
 import type { Inventory } from "../src/inventory-types.js";
@@ -43,12 +43,8 @@ export const prosody: Task<ProsodyFacts> = {
     if (!f.main)
       throw new PendingChangeError(`${PROSODY_MAIN} does not exist`, ["prosody"], { where: inv.name, fix: "install prosody (the bootstrap task does)" });
     const changes: Change[] = [];
-    let main: { content: string; changed: boolean };
-    try {
-      main = ensureInclude(f.main.content);
-    } catch (e) {
-      throw new HostError((e as Error).message, { where: inv.name });
-    }
+    // A prosody.cfg.lua it cannot read as Lua is refused by ensureInclude (a HostError naming the file and the fix).
+    const main = ensureInclude(f.main.content);
     if (main.changed)
       changes.push({ kind: "file", path: PROSODY_MAIN, content: main.content, previous: f.main.content, owner: f.main.owner, group: f.main.group, mode: f.main.mode, notify: [UNITS.prosody] });
     const path = prosodyConfigPath(inv.jitsi.domain);

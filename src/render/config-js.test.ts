@@ -2,6 +2,7 @@ import { parse } from "@babel/parser";
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { editConfigJs, readConfigJsHosts } from "./config-js.js";
+import { HostError } from "../errors.js";
 import { expectGolden, fixture } from "../../test/support/render/golden.js";
 import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 
@@ -111,16 +112,18 @@ describe("editConfigJs shapes", () => {
   });
 
   it("refuses a file without a config object, naming the problem and the fix", () => {
-    expect(() => editConfigJs("var interfaceConfig = {};\n", P)).toThrow(/config\.js has no top-level `var config = \{ \.\.\. \}` object.*restore the file/);
-    expect(() => editConfigJs("", P)).toThrow(/no top-level/);
+    const refusal = expect.objectContaining({ where: "/etc/webapps/jitsi-meet/config.js", message: expect.stringMatching(/^no top-level `var config = \{ \.\.\. \}` object/), fix: expect.stringMatching(/^restore the file/) });
+    expect(() => editConfigJs("var interfaceConfig = {};\n", P)).toThrow(HostError);
+    expect(() => editConfigJs("var interfaceConfig = {};\n", P)).toThrow(refusal);
+    expect(() => editConfigJs("", P)).toThrow(refusal);
   });
 
   it("refuses invalid JavaScript with the line number", () => {
-    expect(() => editConfigJs("var config = {\n  hosts: {\n};\n", P)).toThrow(/not valid JavaScript at line \d/);
+    expect(() => editConfigJs("var config = {\n  hosts: {\n};\n", P)).toThrow(expect.objectContaining({ message: expect.stringMatching(/^not valid JavaScript at line \d/), fix: expect.stringMatching(/restore the file shipped/) }));
   });
 
   it("refuses a later wholesale `config.hosts = ...`", () => {
-    expect(() => editConfigJs("var config = {};\nconfig.hosts = { domain: 'x' };\n", P)).toThrow(/replaces `config.hosts`/);
+    expect(() => editConfigJs("var config = {};\nconfig.hosts = { domain: 'x' };\n", P)).toThrow(expect.objectContaining({ message: expect.stringMatching(/`config.hosts` is replaced/), fix: expect.stringMatching(/^remove that assignment/) }));
   });
 });
 

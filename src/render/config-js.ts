@@ -3,6 +3,7 @@
 // not own (comments, quoting, blank lines) stays put. (recast.print was tried: adding a property makes it reprint the
 // whole object literal and move neighbouring comments.)
 import { parse as babelParse } from "@babel/parser";
+import { HostError } from "../errors.js";
 import { jsString } from "./js.js";
 import { PATHS } from "../platform.js";
 
@@ -48,9 +49,10 @@ function parse(content: string): Node[] {
   } catch (e) {
     const err = e as Error & { loc?: { line: number } };
     const where = err.loc ? ` at line ${err.loc.line}` : "";
-    throw new Error(
-      `${CONFIG_JS_PATH} is not valid JavaScript${where} (${err.message.replace(/\s*\(\d+:\d+\)$/, "")}); fix it or restore the file shipped by the jitsi-meet package, then run again`,
-    );
+    throw new HostError(`not valid JavaScript${where} (${err.message.replace(/\s*\(\d+:\d+\)$/, "")})`, {
+      where: CONFIG_JS_PATH,
+      fix: "fix it or restore the file shipped by the jitsi-meet package, then run again",
+    });
   }
 }
 
@@ -175,15 +177,17 @@ export function editConfigJs(content: string, p: ConfigJsParams): string {
   const body = parse(content);
   const config = findConfigObject(body);
   if (!config) {
-    throw new Error(
-      `${CONFIG_JS_PATH} has no top-level \`var config = { ... }\` object, so the XMPP hosts cannot be set; restore the file shipped by the jitsi-meet package (it defines \`var config = {\`), then run again`,
-    );
+    throw new HostError("no top-level `var config = { ... }` object, so the XMPP hosts cannot be set", {
+      where: CONFIG_JS_PATH,
+      fix: "restore the file shipped by the jitsi-meet package (it defines `var config = {`), then run again",
+    });
   }
   const assignments = topLevelAssignments(body);
   if (assignments.some((a) => a.path === "hosts")) {
-    throw new Error(
-      `${CONFIG_JS_PATH} replaces \`config.hosts\` after the config object; remove that assignment (or set config.hosts.domain, .anonymousdomain and .muc one by one), then run again`,
-    );
+    throw new HostError("`config.hosts` is replaced after the config object", {
+      where: CONFIG_JS_PATH,
+      fix: "remove that assignment (or set config.hosts.domain, .anonymousdomain and .muc one by one), then run again",
+    });
   }
   const want = desiredConfigJs(p);
   const hostValues = (["domain", "anonymousdomain", "muc"] as const).map((k): [string, string] => [k, want[`hosts.${k}`]!]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { luaList, luaString } from "./lua.js";
+import { UsageError } from "../errors.js";
 import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 
 // The round trips through the real lua5.4 are in lua.local.test.ts.
@@ -19,6 +20,8 @@ describe("luaString", () => {
   it("refuses lone surrogates, which have no UTF-8 form", () => {
     expect(() => luaString("a\ud800b")).toThrow(/surrogate/);
     expect(() => luaString("\udc00")).toThrow(/surrogate/);
+    expect(() => luaString("a\udbffb")).toThrow(UsageError);
+    expect(() => luaString("\ud83d\ude00")).not.toThrow();
   });
 });
 

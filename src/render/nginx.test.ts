@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ensureNginxInclude, NGINX_INCLUDE_BLOCK, nginxValue, renderNginxSite, type NginxParams } from "./nginx.js";
+import { HostError, UsageError } from "../errors.js";
 import { expectGolden, fixture } from "../../test/support/render/golden.js";
 
 // `nginx -t` on the result is in nginx.local.test.ts.
@@ -16,7 +17,8 @@ const PARAMS: NginxParams = {
 describe("nginxValue", () => {
   it("lets domains, addresses and paths through and refuses anything nginx could interpret", () => {
     for (const ok of ["meet.example.com", "127.0.0.1", "[::1]", "/etc/x-y/z_1.conf"]) expect(nginxValue(ok)).toBe(ok);
-    for (const bad of ["a$host", "a;b", "a b", "a{", "a}", 'a"b', "a'b", "a\nb", "a#b", "", "ü"]) expect(() => nginxValue(bad)).toThrow(/refusing/);
+    for (const bad of ["a$host", "a;b", "a b", "a{", "a}", 'a"b', "a'b", "a\nb", "a#b", "", "ü"]) expect(() => nginxValue(bad)).toThrow(expect.objectContaining({ message: expect.stringMatching(/^refusing/), fix: expect.stringMatching(/^use only letters/) }));
+    expect(() => nginxValue("a$host")).toThrow(UsageError);
   });
 });
 
@@ -49,6 +51,10 @@ describe("ensureNginxInclude", () => {
     expect(content).toContain("#http {\nhttp {\n" + NGINX_INCLUDE_BLOCK);
   });
   it("refuses a file without an http block", () => {
-    expect(() => ensureNginxInclude("events {}\n# http {\n")).toThrow(/no http \{ \} block/);
+    expect(() => ensureNginxInclude("events {}\n# http {\n")).toThrow(HostError);
+    expect(() => ensureNginxInclude("events {}\n# http {\n")).toThrow(expect.objectContaining({ where: "/etc/nginx/nginx.conf", message: expect.stringMatching(/^no http \{ \} block/), fix: "restore the package's nginx.conf" }));
+  });
+  it("refuses a managed block without its END line", () => {
+    expect(() => ensureNginxInclude("http {\n    # BEGIN provision-managed: x\n}\n")).toThrow(expect.objectContaining({ where: "/etc/nginx/nginx.conf", message: expect.stringMatching(/no END line/) }));
   });
 });

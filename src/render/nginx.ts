@@ -1,4 +1,5 @@
 // Renders the nginx site for the Jitsi web app (docs/jitsi.md §3.4) and ensures nginx.conf includes it.
+import { HostError, UsageError } from "../errors.js";
 import { lexNginxLines } from "./nginx-lines.js";
 import { PATHS } from "../platform.js";
 
@@ -29,7 +30,11 @@ export function nginxSitePath(domain: string): string {
  * every value we render (domains, addresses, absolute paths) fits in it.
  */
 export function nginxValue(value: string): string {
-  if (!/^[A-Za-z0-9._:/\[\]-]+$/.test(value)) throw new Error(`refusing to put ${JSON.stringify(value)} into nginx configuration: only letters, digits and . _ : / [ ] - are allowed`);
+  if (!/^[A-Za-z0-9._:/\[\]-]+$/.test(value)) {
+    throw new UsageError(`refusing to put ${JSON.stringify(value)} into nginx configuration`, {
+      fix: "use only letters, digits and . _ : / [ ] - (domains, IP addresses and absolute paths fit)",
+    });
+  }
   return value;
 }
 
@@ -128,14 +133,14 @@ export function ensureNginxInclude(conf: string): { content: string; changed: bo
   if (begin >= 0) {
     const lineStart = conf.lastIndexOf("\n", begin) + 1;
     const endMarker = conf.indexOf("# END provision-managed", begin);
-    if (endMarker < 0) throw new Error(`${NGINX_CONF}: the provision-managed block has no END line; remove the partial block and run again`);
+    if (endMarker < 0) throw new HostError("the provision-managed block has no END line", { where: NGINX_CONF, fix: "remove the partial block and run again" });
     const lineEnd = conf.indexOf("\n", endMarker);
     const end = lineEnd < 0 ? conf.length : lineEnd + 1;
     const content = conf.slice(0, lineStart) + NGINX_INCLUDE_BLOCK + conf.slice(end);
     return { content, changed: content !== conf };
   }
   const http = lexNginxLines(conf).find((l) => /^http\s*\{$/.test(l.code));
-  if (!http) throw new Error(`${NGINX_CONF} has no http { } block to include the Jitsi site from; restore the package's nginx.conf`);
+  if (!http) throw new HostError("no http { } block to include the Jitsi site from", { where: NGINX_CONF, fix: "restore the package's nginx.conf" });
   const at = http.end;
   const content = `${conf.slice(0, at)}\n${NGINX_INCLUDE_BLOCK}${conf.slice(at).replace(/^\n/, "")}`;
   return { content, changed: true };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MANAGED_INCLUDE_BLOCK, ensureInclude, hasActiveInclude } from "./prosody-main.js";
+import { HostError } from "../errors.js";
 import { fixture } from "../../test/support/render/golden.js";
 
 // The tests that load the result with lua5.4 are in prosody-main.local.test.ts.
@@ -51,6 +52,8 @@ describe("ensureInclude edge cases", () => {
   });
 
   it("refuses a file that ends inside a long comment, where an appended Include would be swallowed", () => {
-    expect(() => ensureInclude('admins = { }\n--[[ unterminated\nInclude "x"\n')).toThrow(/prosody\.cfg\.lua.*fix the file/);
+    const f = () => ensureInclude('admins = { }\n--[[ unterminated\nInclude "x"\n');
+    expect(f).toThrow(HostError);
+    expect(f).toThrow(expect.objectContaining({ where: "/etc/prosody/prosody.cfg.lua", message: expect.stringMatching(/^cannot be read as Lua/), fix: expect.stringMatching(/^fix the file/) }));
   });
 });

@@ -1,4 +1,6 @@
 // Edits /etc/prosody/prosody.cfg.lua so that it includes conf.d/*.cfg.lua (docs/jitsi.md §3.1), touching nothing else.
+import { HostError } from "../errors.js";
+import { PATHS } from "../platform.js";
 import { LuaLexError, lexLua, type LuaToken } from "./lua-lexer.js";
 
 /** The pattern Prosody must include; relative to the main config's directory. */
@@ -45,9 +47,10 @@ export function ensureInclude(mainCfg: string): { content: string; changed: bool
   } catch (e) {
     // A file that ends inside a string or long comment would swallow an appended Include.
     if (!(e instanceof LuaLexError)) throw e;
-    throw new Error(
-      `/etc/prosody/prosody.cfg.lua cannot be read as Lua (${e.message}); fix the file (see \`prosodyctl check config\`) and run again`,
-    );
+    throw new HostError(`cannot be read as Lua (${e.message})`, {
+      where: PATHS.prosodyMain,
+      fix: "fix the file (see `prosodyctl check config`) and run again",
+    });
   }
   if (active) return { content: mainCfg, changed: false };
   const sep = mainCfg.length === 0 || mainCfg.endsWith("\n") ? "" : "\n";

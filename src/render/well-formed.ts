@@ -1,4 +1,5 @@
 // Guard shared by the escapers whose output must be valid UTF-8.
+import { UsageError } from "../errors.js";
 
 /** Throws when `value` holds a lone UTF-16 surrogate, which has no UTF-8 encoding. */
 export function assertWellFormed(value: string, language: string): void {
@@ -10,10 +11,9 @@ export function assertWellFormed(value: string, language: string): void {
         i++;
         continue;
       }
-      throw new Error(`cannot render a ${language} string: lone UTF-16 surrogate at index ${i}`);
-    }
-    if (c >= 0xdc00 && c <= 0xdfff) {
-      throw new Error(`cannot render a ${language} string: lone UTF-16 surrogate at index ${i}`);
-    }
+    } else if (c < 0xdc00 || c > 0xdfff) continue;
+    throw new UsageError(`cannot render a ${language} string: lone UTF-16 surrogate at index ${i}`, {
+      fix: "give a value that is valid Unicode text (a surrogate half has no UTF-8 form)",
+    });
   }
 }
