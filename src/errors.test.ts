@@ -11,8 +11,11 @@ describe("exit codes", () => {
     expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(Object.entries(EXIT_MEANINGS).map(([c, m]) => [Number(c), m])));
   });
 
-  it("an interruption exits 128 + the signal's number", () => {
+  it("an interruption exits 128 + the signal's number, and both codes are in the table", () => {
     expect(new InterruptedError("SIGINT").exitCode).toBe(130);
     expect(new InterruptedError("SIGTERM").exitCode).toBe(143);
+    expect(EXIT).toMatchObject({ INTERRUPTED: 130, TERMINATED: 143 });
+    expect(EXIT_MEANINGS[130]).toMatch(/^interrupted \(Ctrl-C, SIGINT\)/);
+    expect(EXIT_MEANINGS[143]).toMatch(/^terminated \(SIGTERM\)/);
   });
 });
