@@ -29,10 +29,14 @@ export function findOldBlock(content: string, path: string): [number, number] | 
   return [hits[0]!.index!, end];
 }
 
-/** The text of the old managed block, markers included, or undefined. */
-export function oldBlock(content: string, path: string): string | undefined {
-  const at = findOldBlock(content, path);
-  return at ? content.slice(at[0], at[1]) : undefined;
+/** The text of the old managed block, markers included; undefined when there is none or it is damaged (the edit refuses that). */
+export function oldBlock(content: string): string | undefined {
+  try {
+    const at = findOldBlock(content, "");
+    return at ? content.slice(at[0], at[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const isBlankOrComment = (line: string): boolean => /^[ \t]*(?:$|#|\/\/)/.test(line);

@@ -55,6 +55,8 @@ describe("existingFocusPassword", () => {
     expect(existingFocusPassword(null, fixture("jicofo.conf.postinst"))).toBeUndefined();
     expect(existingFocusPassword(null, null)).toBeUndefined();
     expect(existingFocusPassword("# emptied by hand\n", null)).toBeUndefined();
+    // A damaged old block reads as no password (editJicofoConf refuses it, naming the fix).
+    expect(existingFocusPassword(null, fixture("jicofo.conf.postinst.old-block").replace("# END provision-managed\n", ""))).toBeUndefined();
   });
 
   it("round-trips every hostile password through our file", () => {

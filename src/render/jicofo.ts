@@ -54,12 +54,13 @@ export function editJicofoConf(content: string): string {
 
 /**
  * The focus password to keep: the one in our file, else (a host provisioned by an earlier version) the one in the
- * managed block of jicofo.conf; undefined when neither has one (a fresh one is generated).
+ * managed block of jicofo.conf; undefined when neither has one (a fresh one is generated). A damaged old block
+ * gives undefined here: editJicofoConf refuses it, naming the fix.
  */
 export function existingFocusPassword(ours: string | null, jicofoConf: string | null): string | undefined {
   const key = "jicofo.xmpp.client.password";
   const fromOurs = ours === null ? undefined : readRenderedString(ours, key);
   if (fromOurs !== undefined) return fromOurs;
-  const block = jicofoConf === null ? undefined : oldBlock(jicofoConf, PATHS.jicofoConf);
+  const block = jicofoConf === null ? undefined : oldBlock(jicofoConf);
   return block === undefined ? undefined : readRenderedString(block, "password");
 }

@@ -67,11 +67,12 @@ export function editJvbConf(content: string): string {
 
 /**
  * The bridge password to keep: the one in our file, else (a host provisioned by an earlier version) the one in the
- * managed block of jvb.conf; undefined when neither has one (a fresh one is generated).
+ * managed block of jvb.conf; undefined when neither has one (a fresh one is generated). A damaged old block
+ * gives undefined here: editJvbConf refuses it, naming the fix.
  */
 export function existingJvbPassword(ours: string | null, jvbConf: string | null): string | undefined {
   const fromOurs = ours === null ? undefined : readRenderedString(ours, `${JVB_CONFIGS}.${JVB_CONNECTION}.PASSWORD`);
   if (fromOurs !== undefined) return fromOurs;
-  const block = jvbConf === null ? undefined : oldBlock(jvbConf, PATHS.jvbConf);
+  const block = jvbConf === null ? undefined : oldBlock(jvbConf);
   return block === undefined ? undefined : readRenderedString(block, "PASSWORD");
 }
