@@ -11,7 +11,9 @@ const results = [
 describe("end of a run", () => {
   it("a failed verification's table is printed once: in the failure, not again as a table", () => {
     const table = formatChecks(results);
-    const failed = { host: "x", ok: false, changes: 0, restarts: [], verification: results, tasks: [{ name: "verify", status: "failed", detail: `verification failed: guest waits\n${table}` }] };
+    // HostError.format() indents its lines.
+    const detail = `x: verification failed: guest waits\n${table.replace(/^/gm, "  ")}`;
+    const failed = { host: "x", ok: false, changes: 0, restarts: [], verification: results, tasks: [{ name: "verify", status: "failed", detail }] };
     const passed = { host: "y", ok: true, changes: 0, restarts: [], verification: results.slice(0, 1), tasks: [{ name: "verify", status: "unchanged", detail: "1/1 checks passed" }] };
     expect(verificationBlocks([failed, passed])).toEqual([`y: verification\n${formatChecks(results.slice(0, 1))}`]);
     // `provision verify` reports "1/2 checks passed": the table is the only place the failed check shows.

@@ -24,10 +24,16 @@ export function verificationBlocks(reports: EndReport[]): string[] {
   for (const r of reports) {
     if (!Array.isArray(r.verification)) continue;
     const table = formatChecks(r.verification as CheckResult[]);
-    const shown = r.tasks.some((t) => t.status === "failed" && t.detail.includes(table)) || (r.error ?? "").includes(table);
+    const shown = r.tasks.some((t) => t.status === "failed" && containsLines(t.detail, table)) || containsLines(r.error ?? "", table);
     if (!shown) out.push(`${r.host}: verification\n${table}`);
   }
   return out;
+}
+
+/** Whether every line of `block` is a line of `text` (an error's lines are indented: compared trimmed). */
+function containsLines(text: string, block: string): boolean {
+  const lines = new Set(text.split("\n").map((l) => l.trim()));
+  return block.split("\n").every((l) => lines.has(l.trim()));
 }
 
 /** Everything printed after the progress: verification tables, the summary (given), the recap last. */
