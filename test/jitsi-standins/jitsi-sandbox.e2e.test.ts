@@ -2,18 +2,18 @@
 // hand the way the provisioner will (docs/jitsi.md §3), start prosody and jicofo through the
 // systemctl stand-in, then check the XMPP behaviour over the host's WebSocket endpoint.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SignJWT } from "jose";
 import { randomBytes } from "node:crypto";
+import { NS } from "../../src/verify/stanza.js";
 import { downHost, upHost, type SandboxHost } from "../sandbox/host.js";
 import { confD } from "./local-jitsi.js";
-import { WsXmppClient, hasStatus, stanzaError } from "./xmpp-ws-client.js";
+import { StandinSessions } from "./sessions.js";
 
 const NAME = `stdin-${randomBytes(2).toString("hex")}`;
 let h: SandboxHost;
 let domain: string;
 const appId = "provision-test";
 const secret = randomBytes(16).toString("hex");
-const clients: WsXmppClient[] = [];
+const sessions = new StandinSessions(() => ({ ip: h.ip, domain, appId, secret }));
 
 /** Runs cmd as root in the host and fails with its output when it exits non-zero. */
 async function run(cmd: string, stdin?: string): Promise<string> {
@@ -55,35 +55,13 @@ jicofo.bridge.brewery-jid = "JvbBrewery@internal.auth.${domain}"
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
+  await sessions.closeAll();
   await downHost(NAME).catch(() => undefined);
 });
 
-/** A token for room signed with the host's secret unless told otherwise. */
-function token(room: string, key = secret) {
-  return new SignJWT({ iss: appId, aud: "jitsi", sub: domain, room, context: { user: { id: "u1", name: "Alice" } } })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuedAt()
-    .setExpirationTime("10m")
-    .sign(new TextEncoder().encode(key));
-}
-
-/** Connects like lib-jitsi-meet through nginx would: ?room=&token=, Host: DOMAIN. */
-async function connect(room: string, tok?: string) {
-  const q = `room=${room}${tok ? `&token=${encodeURIComponent(tok)}` : ""}`;
-  const c = await WsXmppClient.connect(`ws://${h.ip}:5280/xmpp-websocket?${q}`, { host: domain, origin: `https://${domain}` });
-  clients.push(c);
-  return c;
-}
-
-/** Logs in and binds (token user on DOMAIN, guest on guest.DOMAIN). */
-async function login(room: string, tok?: string) {
-  const c = await connect(room, tok);
-  const d = tok ? domain : `guest.${domain}`;
-  expect(await c.saslAnonymous(d)).toEqual({ ok: true });
-  await c.bind(d);
-  return c;
-}
+const token = (room: string, key = secret) => sessions.token(room, { secret: key });
+const login = (room: string, tok?: string) => sessions.login(room, tok);
+const joined = { ok: true, statusCodes: expect.arrayContaining(["110"]) };
 
 describe("stand-in packages in a sandbox host", () => {
   it("services run as their own users and Prosody loaded every plugin", async () => {
@@ -106,22 +84,21 @@ describe("stand-in packages in a sandbox host", () => {
     const focus = `focus.${domain}`;
 
     const guest = await login(room);
-    expect(stanzaError(await guest.conferenceIq(focus, muc))).toMatchObject({ condition: "not-authorized", text: "not authorized user domain" });
+    expect(await guest.conference(focus, muc)).toMatchObject({ ok: false, error: { condition: "not-authorized", text: "not authorized user domain" } });
 
     const user = await login(room, await token(room));
-    const ok = await user.conferenceIq(focus, muc);
-    expect(ok.getChild("conference")?.attrs.ready).toBe("true");
-    expect(hasStatus(await user.joinMuc(muc, "alice"), "110")).toBe(true);
+    expect(await user.conference(focus, muc)).toMatchObject({ ok: true, ready: true });
+    expect(await user.joinMuc(muc, "alice")).toEqual(joined);
 
-    expect((await guest.conferenceIq(focus, muc)).getChild("conference")?.attrs.ready).toBe("true");
-    expect(hasStatus(await guest.joinMuc(muc, "guest"), "110")).toBe(true);
+    expect(await guest.conference(focus, muc)).toMatchObject({ ok: true, ready: true });
+    expect(await guest.joinMuc(muc, "guest")).toEqual(joined);
 
     const other = await login(room, await token("elsewhere"));
     const refused = await other.joinMuc(muc, "mallory");
-    expect(stanzaError(refused)).toMatchObject({ condition: "not-allowed", app: ["room-mismatch"] });
+    expect(refused).toMatchObject({ ok: false, error: { condition: "not-allowed", app: { name: "room-mismatch", xmlns: NS.jitmeet } } });
 
-    const bad = await connect(room, await token(room, "wrong-secret"));
-    expect(await bad.saslAnonymous(domain)).toEqual({ ok: false, condition: "not-allowed", text: "Invalid signature" });
+    const bad = await sessions.connect(room, await token(room, "wrong-secret"));
+    expect(await bad.authAnonymous()).toEqual({ ok: false, failure: { condition: "not-allowed", text: "Invalid signature" } });
   });
 
   it("systemctl start jicofo fails on a config jicofo refuses", async () => {
