@@ -1,4 +1,4 @@
-// Issue 10 (lean start): --help, --version and `help X` load none of the heavy modules. Each is replaced by a
+// Lean start: --help, --version and `help X` load none of the heavy modules. Each is replaced by a
 // module that fails to load, so a static import of any of them anywhere under src/cli.ts fails this test.
 import { afterEach, describe, expect, it, vi } from "vitest";
 

@@ -1,4 +1,4 @@
-// Issue 12: the piped output of a run on several hosts: every progress line names its host, a failure is printed
+// The piped output of a run on several hosts: every progress line names its host, a failure is printed
 // once, secrets stay masked, and a one-line-per-host recap ends the run (runner → plain sink → finish, in-process).
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { finish } from "./cli-shared.js";
