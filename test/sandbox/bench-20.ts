@@ -27,7 +27,8 @@ async function pssMb(pid: number): Promise<number> {
   return kb / 1024;
 }
 
-const names = Array.from({ length: N }, (_, i) => `bench-${i}`);
+// Not bench-N: those are `npm run bench`'s hosts.
+const names = Array.from({ length: N }, (_, i) => `up${N}-${i}`);
 const before = await usedMb();
 const t = Date.now();
 try {
