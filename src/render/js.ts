@@ -1,4 +1,5 @@
 // JavaScript string escaping: the one function every value rendered into config.js goes through.
+import { isLoneSurrogate } from "./well-formed.js";
 
 /** Renders `value` as a one-line single-quoted JS string literal, also safe inside an HTML `<script>`. */
 export function jsString(value: string): string {
@@ -15,19 +16,9 @@ export function jsString(value: string): string {
     else if (ch === "/" && value[i - 1] === "<") out += "\\/";
     else if (ch === "<" && value.startsWith("<!--", i)) out += "\\x3C";
     else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) out += "\\x" + c.toString(16).padStart(2, "0");
-    else if (c === 0x2028 || c === 0x2029 || c === 0xfeff || (c >= 0xd800 && c <= 0xdfff && isLone(value, i))) {
+    else if (c === 0x2028 || c === 0x2029 || c === 0xfeff || isLoneSurrogate(value, i)) {
       out += "\\u" + c.toString(16).padStart(4, "0");
     } else out += ch;
   }
   return out + "'";
-}
-
-function isLone(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  if (c <= 0xdbff) {
-    const n = s.charCodeAt(i + 1);
-    return !(n >= 0xdc00 && n <= 0xdfff);
-  }
-  const p = s.charCodeAt(i - 1);
-  return !(p >= 0xd800 && p <= 0xdbff);
 }
