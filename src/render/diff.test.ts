@@ -4,15 +4,10 @@ import { renderJicofoProvision } from "./jicofo.js";
 import { renderJvbProvision } from "./jvb.js";
 import { renderProsodyConfig } from "./prosody.js";
 import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
+import { PROSODY_PARAMS } from "../../test/support/render/params.js";
 
-const PROSODY = {
-  domain: "meet.example.com",
-  guestDomain: "guest.meet.example.com",
-  appId: "app",
-  audience: "jitsi",
-  pluginDir: "/usr/lib/jitsi-meet-prosody",
-  certDir: "/etc/prosody/certs",
-};
+/** Every use sets its own appSecret. */
+const PROSODY = { ...PROSODY_PARAMS, appId: "app" };
 
 describe("unifiedDiff", () => {
   it("shows changed lines with file headers", () => {

@@ -7,15 +7,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ensureNginxInclude, renderNginxSite, type NginxParams } from "./nginx.js";
 import { fixture } from "../../test/support/render/golden.js";
+import { NGINX_PARAMS } from "../../test/support/render/params.js";
 
-const PARAMS: NginxParams = {
-  domain: "meet.example.com",
-  prosodyAddress: "127.0.0.1",
-  cert: "/etc/prosody/certs/meet.example.com.crt",
-  key: "/etc/prosody/certs/meet.example.com.key",
-  webRoot: "/usr/share/webapps/jitsi-meet",
-  configJs: "/etc/webapps/jitsi-meet/config.js",
-};
+const PARAMS: NginxParams = NGINX_PARAMS;
 
 const arch = fixture("nginx.conf.arch");
 

@@ -2,17 +2,11 @@ import { describe, expect, it } from "vitest";
 import { ensureNginxInclude, NGINX_INCLUDE_BLOCK, nginxValue, renderNginxSite, type NginxParams } from "./nginx.js";
 import { HostError, UsageError } from "../errors.js";
 import { expectGolden, fixture } from "../../test/support/render/golden.js";
+import { NGINX_PARAMS } from "../../test/support/render/params.js";
 
 // `nginx -t` on the result is in nginx.local.test.ts.
 
-const PARAMS: NginxParams = {
-  domain: "meet.example.com",
-  prosodyAddress: "127.0.0.1",
-  cert: "/etc/prosody/certs/meet.example.com.crt",
-  key: "/etc/prosody/certs/meet.example.com.key",
-  webRoot: "/usr/share/webapps/jitsi-meet",
-  configJs: "/etc/webapps/jitsi-meet/config.js",
-};
+const PARAMS: NginxParams = NGINX_PARAMS;
 
 describe("nginxValue", () => {
   it("lets domains, addresses and paths through and refuses anything nginx could interpret", () => {

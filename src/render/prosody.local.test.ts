@@ -2,19 +2,12 @@
 // `prosodyctl check config` (test/setup.sh installs both); the pure tests are in prosody.test.ts.
 import { describe, expect, it } from "vitest";
 import { renderProsodyConfig, type ProsodyParams } from "./prosody.js";
+import { PROSODY_PARAMS } from "../../test/support/render/params.js";
 import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 import { loadProsodyConfig } from "../../test/support/render/load-prosody.js";
 import { prosodyctlCheck } from "../../test/support/render/prosodyctl-check.js";
 
-const PARAMS: ProsodyParams = {
-  domain: "meet.example.com",
-  guestDomain: "guest.meet.example.com",
-  appId: "example_app",
-  appSecret: "golden-FAKE-secret-not-real",
-  audience: "jitsi",
-  pluginDir: "/usr/lib/jitsi-meet-prosody",
-  certDir: "/etc/prosody/certs",
-};
+const PARAMS: ProsodyParams = PROSODY_PARAMS;
 
 describe("renderProsodyConfig", () => {
   it("is valid Lua that sets exactly the options of docs/jitsi.md §3.1", () => {

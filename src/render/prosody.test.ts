@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { prosodyConfigPath, renderProsodyConfig, type ProsodyParams } from "./prosody.js";
 import { expectGolden } from "../../test/support/render/golden.js";
+import { PROSODY_PARAMS } from "../../test/support/render/params.js";
 
-const PARAMS: ProsodyParams = {
-  domain: "meet.example.com",
-  guestDomain: "guest.meet.example.com",
-  appId: "example_app",
-  appSecret: "golden-FAKE-secret-not-real",
-  audience: "jitsi",
-  pluginDir: "/usr/lib/jitsi-meet-prosody",
-  certDir: "/etc/prosody/certs",
-};
+const PARAMS: ProsodyParams = PROSODY_PARAMS;
 
 // Loading the rendered config with lua5.4 and `prosodyctl check config` is in prosody.local.test.ts.
 
