@@ -1,4 +1,4 @@
-// npm run bench: provision beside Ansible on sandbox hosts (issue 10's targets as defaults). Brings up bench-1..N,
+// npm run bench: provision beside Ansible on sandbox hosts (the targets of docs/benchmark.md as defaults). Brings up bench-1..N,
 // measures (scripts/bench/measure.ts), prints the verdicts, writes docs/benchmark.md (and --json), tears every host
 // down at the end, on an error and on Ctrl-C. Exit codes: scripts/bench/options.ts (EXIT), documented in the doc.
 import { execa } from "execa";

@@ -1,4 +1,4 @@
-// The bench's flags, its targets (issue 10's, as defaults) and its exit codes.
+// The bench's flags, its targets (docs/benchmark.md's, as defaults) and its exit codes.
 import { parseArgs } from "node:util";
 
 /** Exit codes of `npm run bench`: distinct from the CLI's (2 is the CLI's "bad input"). */

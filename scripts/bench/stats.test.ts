@@ -18,7 +18,7 @@ describe("stats", () => {
 });
 
 describe("parseOptions", () => {
-  it("defaults are issue 10's targets, at least 7 interleaved runs, 1, 10 and 30 hosts", () => {
+  it("defaults are the documented targets, at least 7 interleaved runs, 1, 10 and 30 hosts", () => {
     expect(parseOptions([])).toMatchObject({
       runs: 7,
       scale: [1, 10, 30],

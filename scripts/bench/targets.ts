@@ -1,4 +1,4 @@
-// Issue 10's targets, checked against one sitting's figures: each is met, missed (with the figure and its ratio to
+// The targets (docs/benchmark.md), checked against one sitting's figures: each is met, missed (with the figure and its ratio to
 // the limit) or not measured (and then not met).
 import type { Targets } from "./options.js";
 
