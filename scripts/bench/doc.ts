@@ -72,7 +72,7 @@ export function renderDoc(m: Machine, o: Options, s: Sitting, verdicts: Verdict[
     "",
     s.perTask.length ? `Per task, one no-change run (from --report): ${s.perTask.map((x) => `${x.task} ${x.ms.toFixed(0)} ms`).join(", ")}.` : "The report carried no per-task durations.",
     "",
-    "## Targets (issue 10's, the bench's defaults)",
+    "## Targets (the bench's defaults)",
     "",
     ...verdicts.map((v) => `- ${formatVerdict(v)}`),
     "",
