@@ -2,6 +2,7 @@
 import { TASKS } from "../tasks/index.js";
 import { UsageError } from "./errors.js";
 import { connectSsh } from "./host/ssh.js";
+import { checkSshKeys } from "./host/ssh-keys.js";
 import { plainSink } from "./output/plain.js";
 import { runHosts, type RunOptions } from "./runner.js";
 import { checkReportPath, finish, loadAll } from "./cli-shared.js";
@@ -20,6 +21,7 @@ export interface RunFlags {
   public?: boolean;
   inventory?: string;
   verify: boolean;
+  verbose?: boolean;
 }
 
 function checkTaskNames(names: string[] | undefined, flag: string): void {
@@ -59,6 +61,7 @@ export function runOptions(o: RunFlags, signal?: AbortSignal): RunOptions {
     parallel: o.parallel,
     lockTimeoutMs: o.lockTimeout * 1000,
     public: o.public === true,
+    verbose: o.verbose === true,
     signal,
   };
 }
@@ -75,6 +78,7 @@ export function progressOptions(hosts: string[], tty: boolean, write: (text: str
 export async function commandRun(o: RunFlags, signal?: AbortSignal): Promise<number> {
   checkRunFlags(o);
   const invs = loadAll(o.host, o.inventory);
+  checkSshKeys(invs); // a missing key file is exit 2 before any connection
   const write = (t: string) => void process.stdout.write(t);
   const progress = progressOptions(
     invs.map((i) => i.name),

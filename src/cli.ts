@@ -62,6 +62,7 @@ export function program(mainOpts: MainOptions = {}): Command {
     .option("--report <file>", "write a JSON report of the run")
     .option("--parallel <n>", "hosts provisioned at once", positiveInt("--parallel"), 4)
     .option("--accept-new-host-key", "trust and record the key of a host not yet in known_hosts (a changed key is always refused)")
+    .option("-v, --verbose", "stream the output of remote commands (AUR builds, restarts) as it comes, each line with its host; secrets masked")
     .option("--lock-timeout <seconds>", "how long to wait for another run's lock on a host", positiveInt("--lock-timeout"), 120)
     .option("--public", "verify through https://<domain> instead of an SSH tunnel to Prosody")
     .option("--inventory <dir>", "inventory directory (default $PROVISION_INVENTORY_DIR or ./inventory)")

@@ -9,7 +9,7 @@ export const EXIT_MEANINGS: Record<(typeof EXIT)[keyof typeof EXIT], string> = {
   [EXIT.FAILED]:
     "a host failed: a task, a refused host key, an unreachable host, or a verification check; the other hosts still finished, and the summary says which task failed and why",
   [EXIT.USAGE]:
-    "bad input: unknown command, flag or task name, no host, a missing or invalid inventory (every problem listed), a --report directory that does not exist; checked before connecting, so no host was touched",
+    "bad input: unknown command, flag or task name, no host, a missing or invalid inventory (every problem listed, a bad SSH config line or `SSH_PROXY_JUMP` included), a --report directory that does not exist, an SSH key file (`SSH_KEY`, `IdentityFile`) that is missing, unreadable or a public key, or no key and no agent; checked before connecting, so no host was touched",
   [EXIT.INTERNAL]: "an internal error (a bug: please report it with the output)",
   [EXIT.INTERRUPTED]:
     "interrupted (Ctrl-C, SIGINT): each host stops before its next step (a step in flight gets a few seconds), every host lock this run holds is released (best effort, within about 5 s), then provision exits; files are old or new, never partial. A second Ctrl-C exits at once (a lock left behind is taken over as stale by the next run)",

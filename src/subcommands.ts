@@ -49,6 +49,7 @@ export async function commandVerify(o: VerifyFlags): Promise<number> {
   const [{ checkReportPath, finish, loadAll }, { connectSsh }, { verifyHost }] = await Promise.all([import("./cli-shared.js"), import("./host/ssh.js"), import("./verify/index.js")]);
   checkReportPath(o.report); // before connecting, not after every host was verified
   const invs = loadAll(o.host, o.inventory);
+  (await import("./host/ssh-keys.js")).checkSshKeys(invs); // a missing key file is exit 2 before any connection
   const reports = await Promise.all(
     invs.map(async (inv): Promise<HostReport> => {
       const report: HostReport = { host: inv.name, ok: false, changes: 0, restarts: [], tasks: [] };
