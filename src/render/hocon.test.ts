@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hoconString } from "./hocon.js";
+import { hoconSetting, hoconString } from "./hocon.js";
 import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 
 // The round trips through the real typesafe-config parser are in hocon.local.test.ts.
@@ -18,5 +18,14 @@ describe("hoconString", () => {
 
   it("refuses lone surrogates (no UTF-8 form; Prosody would store different bytes)", () => {
     expect(() => hoconString("a\ud800")).toThrow(/surrogate/);
+  });
+});
+
+describe("hoconSetting", () => {
+  it("quotes strings through hoconString and writes numbers and booleans bare", () => {
+    expect(hoconSetting("a.b", 'x"y')).toBe(`a.b = ${hoconString('x"y')}`);
+    expect(hoconSetting("a.port", 5222)).toBe("a.port = 5222");
+    expect(hoconSetting("a.on", true)).toBe("a.on = true");
+    expect(hoconSetting("a.s", "5222")).toBe('a.s = "5222"');
   });
 });

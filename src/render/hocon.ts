@@ -19,3 +19,8 @@ export function hoconString(value: string): string {
   }
   return out + '"';
 }
+
+/** One `dotted.path = value` line: strings through hoconString, numbers and booleans as they print. */
+export function hoconSetting(path: string, value: string | number | boolean): string {
+  return `${path} = ${typeof value === "string" ? hoconString(value) : String(value)}`;
+}

@@ -1,6 +1,6 @@
 // jicofo's settings we own (JWT authentication, its XMPP client, the brewery): rendered whole into our own file,
 // /etc/jicofo/provision.conf, which the package's jicofo.conf includes last (docs/hocon.md).
-import { hoconString } from "./hocon.js";
+import { hoconSetting } from "./hocon.js";
 import { ensureIncludeLast, includeStatement, oldBlock, readRenderedString } from "./hocon-include.js";
 import { PATHS } from "../platform.js";
 
@@ -40,7 +40,7 @@ export function expectedJicofoValues(p: JicofoParams): Record<string, string | n
 
 /** The whole of /etc/jicofo/provision.conf for `p`: one `path = value` line per setting, values through hoconString. */
 export function renderJicofoProvision(p: JicofoParams): string {
-  const lines = Object.entries(expectedJicofoValues(p)).map(([k, v]) => `${k} = ${typeof v === "string" ? hoconString(v) : String(v)}`);
+  const lines = Object.entries(expectedJicofoValues(p)).map(([k, v]) => hoconSetting(k, v));
   return `# Written by provision on every run: JWT authentication for Jitsi Meet and jicofo's XMPP login.
 # ${PATHS.jicofoConf} includes this file last, so these settings win over the same ones there. Do not edit.
 ${lines.join("\n")}

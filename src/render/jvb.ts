@@ -6,7 +6,7 @@
 // setProperty upper-cases the key: HOSTNAME, PORT, DOMAIN, USERNAME, PASSWORD, MUC_JIDS, MUC_NICKNAME and
 // DISABLE_CERTIFICATE_VERIFICATION are read case-insensitively. We write them upper case, as upstream does
 // (jitsi-videobridge debian/postinst, docker-jitsi-meet jvb/rootfs/defaults/jvb.conf).
-import { hoconString } from "./hocon.js";
+import { hoconSetting } from "./hocon.js";
 import { ensureIncludeLast, includeStatement, oldBlock, readRenderedString } from "./hocon-include.js";
 import { PATHS } from "../platform.js";
 
@@ -53,7 +53,7 @@ export function expectedJvbValues(p: JvbParams): Record<string, string | number 
 
 /** The whole of /etc/jitsi-videobridge/provision.conf for `p`: one `path = value` line per key, values through hoconString. */
 export function renderJvbProvision(p: JvbParams): string {
-  const lines = Object.entries(expectedJvbValues(p)).map(([k, v]) => `${k} = ${typeof v === "string" ? hoconString(v) : String(v)}`);
+  const lines = Object.entries(expectedJvbValues(p)).map(([k, v]) => hoconSetting(k, v));
   return `# Written by provision on every run: the bridge's XMPP login (${JVB_USERNAME}@auth.<domain>) and brewery.
 # ${PATHS.jvbConf} includes this file last, so these settings win over the same ones there. Do not edit.
 ${lines.join("\n")}
