@@ -1,15 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { applyChange, fileDiff, rollback } from "./apply.js";
 import { HostError } from "./errors.js";
-import { FakeHost } from "../test/support/host/fake-host.js";
-import type { FileChange, RunState } from "./task.js";
+import { ANY_ARGS, FakeHost } from "../test/support/host/fake-host.js";
+import { newRunState, type FileChange, type RunState, type TaskContext } from "./task.js";
+import { testInventory } from "../test/support/tasks/harness.js";
 
 const PATH = "/etc/webapps/jitsi-meet/config.js";
 const OLD = "var config = { hosts: { domain: 'old' } };\n";
 const NEW = `var config = { hosts: { domain: 'new' } };\n${"// padding\n".repeat(600_000)}`;
 
 function state(): RunState {
-  return { notified: new Set(), written: [], secrets: new Set(), facts: new Map() };
+  return newRunState();
+}
+
+function ctx(host: FakeHost, s: RunState): TaskContext {
+  return { host, inv: testInventory(), check: false, state: s, log: () => undefined };
 }
 
 /** The fake, with the backup step matched by its label (its script and arguments are apply.ts's business). */
@@ -18,10 +23,8 @@ function fake(cut?: number, prepared = ""): FakeHost {
     name: "h",
     files: { [PATH]: OLD },
     cutUploads: cut === undefined ? {} : { [PATH]: cut },
-    commands: [{ argv: ["<prepare>", PATH], sudo: true, result: { stdout: prepared } }],
+    commands: [{ argv: ["<prepare>", PATH, ANY_ARGS], sudo: true, result: { stdout: prepared } }],
   });
-  const run = h.run.bind(h);
-  h.run = (argv, opts) => run(argv[0] === "sh" && argv[3] === "prepare" ? ["<prepare>", argv[4]!] : argv, opts);
   return h;
 }
 
@@ -31,27 +34,27 @@ describe("applyChange: files", () => {
   it("installs a complete upload and notifies its units", async () => {
     const h = fake();
     const s = state();
-    await applyChange(h, change, s, "stamp");
+    await applyChange(ctx(h, s), change, "stamp");
     h.assertDone();
     expect(await h.readFile(PATH)).toBe(NEW);
     expect([...s.notified]).toEqual(["nginx"]);
   });
 
-  // Issue 9 (9): restored files came back with the new owner and mode.
+  // Regression: restored files came back with the new owner and mode.
   it("records the file's previous owner, group and mode for a rollback, not the new ones", async () => {
     const h = fake(undefined, "@@stat http http 600\n");
     const s = state();
-    await applyChange(h, change, s, "stamp");
+    await applyChange(ctx(h, s), change, "stamp");
     expect(s.written).toEqual([{ path: PATH, previous: OLD, owner: "http", group: "http", mode: 0o600 }]);
     await rollback(h, s);
     expect(h.writes.at(-1)).toEqual({ path: PATH, content: OLD, owner: "http", group: "http", mode: 0o600 });
   });
 
-  // Issue 9 (1): a 6 MB config.js cut to 294,912 bytes used to be installed.
+  // Regression (docs/failure-modes.md #22): a 6 MB config.js cut to 294,912 bytes used to be installed.
   it("never installs an upload cut off mid-way: the old file stays and the error says why", async () => {
     const h = fake(294_912);
     const s = state();
-    const err = await applyChange(h, change, s, "stamp").catch((e: unknown) => e);
+    const err = await applyChange(ctx(h, s), change, "stamp").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HostError);
     expect((err as HostError).message).toBe(`the upload of ${PATH} arrived incomplete or altered, so it was not installed; the old file is untouched`);
     expect((err as HostError).lines.join("\n")).toMatch(/received 294\d{3} of \d+ bytes/);
@@ -62,7 +65,7 @@ describe("applyChange: files", () => {
 });
 
 describe("fileDiff (--diff)", () => {
-  // Issue 9 (6): after a secret rotation, --check --diff showed the old app_secret (still the live signing key) in clear.
+  // Regression: after a secret rotation, --check --diff showed the old app_secret (still the live signing key) in clear.
   it("shows neither the old nor the new app_secret after a rotation, though the run knows only the new one", async () => {
     const { renderProsodyConfig } = await import("./render/prosody.js");
     const OLD_SECRET = "OLD-distinctive-s3cret-7f3a9c21e8b4d05a6c";

@@ -1,9 +1,13 @@
-// Apply a plan's changes on a host: files (with a bounded backup), packages (yay as the login user), commands.
-import type { Host } from "./host/host.js";
+// Apply a plan's changes on a host: files (with a bounded backup), packages (yay as the login user), commands,
+// restarts (src/restart.ts); and run a plan's proof (verification).
 import { HostError } from "./errors.js";
 import { MARK_PENDING, MARK_PENDING_FN, PENDING_RESTARTS } from "./facts/service-freshness.js";
 import { maskSecrets, secretSafeDiff } from "./render/diff.js";
-import type { Change, FileChange, RunState } from "./task.js";
+import { applyRestart } from "./restart.js";
+import { tail } from "./rollback.js";
+import type { Change, FileChange, TaskContext, VerifyProof } from "./task.js";
+
+export { rollback, tail } from "./rollback.js";
 
 /** Where previous versions of managed files are kept, and how many per file. */
 export const BACKUP_DIR = "/var/backups/provision";
@@ -35,7 +39,15 @@ export function describeChange(c: Change): string {
       return `install ${c.names.join(" ")}`;
     case "command":
       return c.summary;
+    case "restart":
+      return changeLines(c).join("; ");
   }
+}
+
+/** The lines a change shows in the report: one per unit for a restart, else describeChange. */
+export function changeLines(c: Change): string[] {
+  if (c.kind === "restart") return c.units.map((u) => `restart ${u}${c.why[u] ? ` (${c.why[u]})` : ""}`);
+  return [describeChange(c)];
 }
 
 /** A unified diff of a planned file change; no secret shows, old or new (render/diff.ts secretSafeDiff). */
@@ -44,7 +56,8 @@ export function fileDiff(c: FileChange, secrets: Iterable<string>): string {
 }
 
 /** Apply one change; files are recorded in state for rollback, units notified. */
-export async function applyChange(host: Host, c: Change, state: RunState, stamp: string): Promise<void> {
+export async function applyChange(ctx: TaskContext, c: Change, stamp: string): Promise<void> {
+  const { host, state } = ctx;
   switch (c.kind) {
     case "file": {
       const prep = await host.check(["sh", "-c", PREPARE_SCRIPT, "prepare", c.path, BACKUP_DIR, stamp, String(BACKUPS_KEPT), PENDING_RESTARTS, ...c.notify], { sudo: true });
@@ -78,22 +91,20 @@ export async function applyChange(host: Host, c: Change, state: RunState, stamp:
       for (const u of c.notify ?? []) state.notified.add(u);
       return;
     }
+    case "restart":
+      return applyRestart(ctx, c);
   }
 }
 
-/** Put back every file written in this run (newest first): previous content, or remove a file that was new. */
-export async function rollback(host: Host, state: RunState): Promise<string[]> {
-  const restored: string[] = [];
-  for (const w of [...state.written].reverse()) {
-    if (w.previous === null) await host.check(["rm", "-f", "--", w.path], { sudo: true });
-    else await host.writeFile(w.path, w.previous, { owner: w.owner, group: w.group, mode: w.mode });
-    restored.push(w.path);
-  }
-  state.written.length = 0;
-  return restored;
-}
-
-/** The last lines of some output, for error messages. */
-export function tail(text: string, n = 15): string[] {
-  return text.trimEnd().split("\n").filter((l) => l.trim() !== "").slice(-n);
+/** Run a plan's proof; its one-line outcome, or a HostError naming what failed. Results go into the run state. */
+export async function runProof(ctx: TaskContext, p: VerifyProof): Promise<string> {
+  // Loaded only when a run verifies (the verifier and its XMPP client are the largest part of the program).
+  const { formatChecks, verifyHost } = await import("./verify/index.js");
+  ctx.log("running checks a–h over XMPP and through nginx");
+  const results = await verifyHost(ctx.host, ctx.inv, { public: p.public });
+  ctx.state.verification = results;
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length)
+    throw new HostError(`verification failed: ${failed.map((r) => r.name).join(", ")}`, { where: ctx.inv.name, lines: formatChecks(results).split("\n") });
+  return `${results.length}/${results.length} checks passed: ${results.map((r) => r.name).join(", ")}`;
 }

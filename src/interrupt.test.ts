@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { EXIT } from "./errors.js";
-import { FakeHost } from "../test/support/host/fake-host.js";
+import { ANY_ARGS, FakeHost, type ExpectedCommand } from "../test/support/host/fake-host.js";
 import type { Inventory } from "./inventory-types.js";
 import { handleInterrupts } from "./interrupt.js";
 import { LOCK_DIR } from "./lock.js";
@@ -18,18 +18,16 @@ function inv(name: string): Inventory {
 }
 
 /** A fake host that grants the lock (its script matched by label) and expects the release. */
-function lockedHost(name: string): FakeHost {
-  const h = new FakeHost({
+function lockedHost(name: string, ...more: ExpectedCommand[]): FakeHost {
+  return new FakeHost({
     name,
     ordered: false,
     commands: [
-      { argv: ["<lock>"], sudo: true },
-      { argv: ["<unlock>", LOCK_DIR], sudo: true },
+      ...more,
+      { argv: ["<lock>", LOCK_DIR, ANY_ARGS], sudo: true },
+      { argv: ["<unlock>", LOCK_DIR, ANY_ARGS], sudo: true },
     ],
   });
-  const run = h.run.bind(h);
-  h.run = (argv, opts) => run(argv[0] === "sh" && argv[3] === "lock" ? ["<lock>"] : argv[0] === "sh" && argv[3] === "unlock" ? ["<unlock>", argv[4]!] : argv, opts);
-  return h;
 }
 
 let remove: (() => void) | undefined;
@@ -38,17 +36,14 @@ afterEach(() => remove?.());
 describe("handleInterrupts with a run", () => {
   // Regression: Ctrl-C exited 127 and left the host locked.
   it("on SIGINT releases the lock of a host stuck in a command, then exits 130", async () => {
-    const stuck = lockedHost("stuck");
     let entered!: () => void;
     const inGather = new Promise<void>((r) => (entered = r));
+    const stuck = lockedHost("stuck", { argv: ["hang"], onStart: () => entered(), until: new Promise(() => undefined) });
     const hang: Task = {
       name: "hang",
       title: "a command that never returns",
-      async gather() {
-        entered();
-        return new Promise(() => undefined);
-      },
-      plan: () => ({ changes: [] }),
+      facts: () => ({}),
+      plan: () => ({ changes: [{ kind: "command", summary: "hang", argv: ["hang"] }] }),
     };
     const controller = new AbortController();
     const settled = runHosts([inv("stuck")], [hang], async () => stuck, { check: false, diff: false, parallel: 1, lockTimeoutMs: 1000, renderer: "silent", signal: controller.signal });
@@ -62,7 +57,7 @@ describe("handleInterrupts with a run", () => {
     await done;
     expect(exits).toEqual([EXIT.INTERRUPTED]);
     expect(notes.join("")).toMatch(/interrupted \(SIGINT\); stopping and releasing host locks/);
-    expect(stuck.calls.map((c) => c.argv.join(" "))).toEqual(["<lock>", `<unlock> ${LOCK_DIR}`]);
+    expect(stuck.calls.map((c) => [c.argv[3] ?? c.argv[0], c.argv[4]])).toEqual([["lock", LOCK_DIR], ["hang", undefined], ["unlock", LOCK_DIR]]);
     stuck.assertDone();
   });
 
@@ -73,12 +68,12 @@ describe("handleInterrupts with a run", () => {
     const step = (name: string): Task => ({
       name,
       title: name,
-      async gather() {
+      facts: () => ({}),
+      plan() {
         ran++;
         if (name === "first") process.emit("SIGTERM");
-        return undefined;
+        return { changes: [], reason: "fine" };
       },
-      plan: () => ({ changes: [], reason: "fine" }),
     });
     let exited!: (c: number) => void;
     const exit = new Promise<number>((r) => (exited = r));

@@ -8,17 +8,14 @@ const ADDRESS = { host: "10.1.2.3", port: 2222, user: "arch" };
 /** Above Linux's largest pid_max (2^22): never a running process. */
 const DEAD_PID = 4_194_305;
 
-/** The fake, with the lock scripts matched by label and their last argument (the record to take over, for "lock"). */
+/** Our holder record, as the lock and unlock scripts get it. */
+const ME = /^user=\S+ control=\S+ pid=\d+ since=\S+$/;
+
+/** The strict fake: the lock scripts are matched by label, the lock dir, our record and the record to take over. */
 function fake(commands: ExpectedCommand[]): FakeHost & { raw: string[][] } {
-  const h = Object.assign(new FakeHost({ name: "meet", commands }), { raw: [] as string[][] });
-  const run = h.run.bind(h);
-  h.run = (argv, opts) => {
-    h.raw.push([...argv]);
-    if (argv[0] === "sh" && argv[3] === "lock") return run(["<lock>", argv[4]!, argv[6]!], opts);
-    if (argv[0] === "sh" && argv[3] === "unlock") return run(["<unlock>", argv[4]!], opts);
-    return run(argv, opts);
-  };
-  return h;
+  for (const c of commands) c.argv = c.argv?.[0] === "<lock>" ? [c.argv[0], c.argv[1]!, ME, c.argv[2]!] : c.argv?.[0] === "<unlock>" ? [...c.argv, ME] : c.argv;
+  const h = new FakeHost({ name: "meet", commands });
+  return Object.defineProperty(h, "raw", { get: () => h.calls.map((c) => c.argv) }) as FakeHost & { raw: string[][] };
 }
 
 describe("holder records", () => {
@@ -57,16 +54,11 @@ describe("acquireLock", () => {
   // releasing its lock when the interrupt's grace ran out; releaseAllLocks saw no lock held and the process exited
   // before the release reached the host, leaving the lock behind.
   it("releaseAllLocks waits for a release already under way", async () => {
-    const h = fake([{ argv: ["<lock>", LOCK_DIR, ""], sudo: true }, { argv: ["<unlock>", LOCK_DIR], sudo: true }]);
-    const lock = await acquireLock(h, { timeoutMs: 1000, address: ADDRESS });
     let unlocked = false;
-    const run = h.run.bind(h);
-    h.run = async (argv, opts) => {
-      await new Promise((r) => setTimeout(r, 200));
-      const r = await run(argv, opts);
-      unlocked = true;
-      return r;
-    };
+    let slowUnlock!: Promise<void>;
+    // The unlock takes 200 ms on the host.
+    const h = fake([{ argv: ["<lock>", LOCK_DIR, ""], sudo: true }, { argv: ["<unlock>", LOCK_DIR], sudo: true, onStart: () => (slowUnlock = new Promise((r) => setTimeout(r, 200)).then(() => void (unlocked = true))), get until() { return slowUnlock; } }]);
+    const lock = await acquireLock(h, { timeoutMs: 1000, address: ADDRESS });
     const runners = lock.release(); // the run's own release, on its way to the host
     await releaseAllLocks(2000); // Ctrl-C's, once the grace is over
     expect(unlocked).toBe(true);

@@ -2,6 +2,8 @@
 import { hostname, userInfo } from "node:os";
 import type { Host } from "./host/host.js";
 import { HostError } from "./errors.js";
+import { readBatch, type Known } from "./facts/collect.js";
+import type { Fact } from "./facts/fact.js";
 
 export const LOCK_DIR = "/run/lock/provision";
 
@@ -136,16 +138,24 @@ export async function releaseAllLocks(timeoutMs = 5000): Promise<void> {
 /**
  * Take the host's lock, waiting up to timeoutMs for another run to finish (or until `signal` aborts). A lock whose
  * holder is provably gone is taken over, with a notice: its SSH session on the host has ended, or it ran on this
- * machine and its process is no longer running, or it names no holder and is a minute old.
+ * machine and its process is no longer running, or it names no holder and is a minute old. `facts` are read in the
+ * same command, once the lock is taken (src/facts/batch.ts): a run starts with one round trip.
  */
-export async function acquireLock(host: Host, o: LockOptions): Promise<HeldLock> {
+export async function acquireLock(host: Host, o: LockOptions, facts: readonly Fact<unknown>[] = []): Promise<HeldLock & { known: Known }> {
   const dir = o.dir ?? LOCK_DIR;
   const me = ourRecord();
   const at = `${o.address.host}:${o.address.port}`;
   const deadline = Date.now() + o.timeoutMs;
   let stale = "";
   for (;;) {
-    const r = await host.run(["sh", "-c", ACQUIRE, "lock", dir, me, stale], { sudo: true });
+    let r: { code: number; stdout: string; stderr: string };
+    let known: Known = new Map();
+    if (facts.length === 0) r = await host.run(["sh", "-c", ACQUIRE, "lock", dir, me, stale], { sudo: true });
+    else {
+      const b = await readBatch(host, facts, { script: ACQUIRE, dir, me, stale });
+      r = { code: b.lock?.code ?? b.code, stdout: b.lock?.stdout ?? "", stderr: b.stderr };
+      known = b.known;
+    }
     if (r.code === 0 || r.code === 5) {
       if (r.code === 5) {
         const [old = "unknown", why = "its holder is gone"] = r.stdout.trimEnd().split("\n");
@@ -154,7 +164,8 @@ export async function acquireLock(host: Host, o: LockOptions): Promise<HeldLock>
       // One release, however often asked; the lock stays in `held` until it is done, so releaseAllLocks (Ctrl-C)
       // waits for a release the run has already started instead of exiting under it.
       let releasing: Promise<void> | undefined;
-      const lock: HeldLock = {
+      const lock: HeldLock & { known: Known } = {
+        known,
         release: () =>
           (releasing ??= (async () => {
             try {

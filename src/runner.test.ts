@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { HostError, PendingChangeError } from "./errors.js";
-import { FakeHost } from "../test/support/host/fake-host.js";
+import { ANY_ARGS, FakeHost, type ExpectedCommand } from "../test/support/host/fake-host.js";
+import type { Fact } from "./facts/fact.js";
 import type { Inventory } from "./inventory-types.js";
 import { LOCK_DIR } from "./lock.js";
-import { formatSummary, runHosts } from "./runner.js";
+import { formatSummary, runHosts, type RunOptions } from "./runner.js";
 import type { Task } from "./task.js";
 
 const SECRET = "a-very-secret-value-0123456789-abcdef";
@@ -18,43 +19,43 @@ function inv(name: string): Inventory {
   };
 }
 
+const OPTS: RunOptions = { check: false, diff: false, parallel: 1, lockTimeoutMs: 1000, renderer: "silent" };
+const LOCK = { argv: ["<lock>", LOCK_DIR, ANY_ARGS], sudo: true };
+const UNLOCK = { argv: ["<unlock>", LOCK_DIR, ANY_ARGS], sudo: true };
+
+/** A fake host that grants the lock (no facts to read), expects `more`, and the release. */
+function lockless(name: string, ...more: ExpectedCommand[]): FakeHost {
+  return new FakeHost({ name, ordered: false, commands: [LOCK, ...more, UNLOCK] });
+}
+
 describe("runHosts", () => {
-  it("runs hosts concurrently: two gathers wait for each other", async () => {
+  it("runs hosts concurrently: two hosts' commands wait for each other", async () => {
     let arrived = 0;
     let release!: () => void;
     const barrier = new Promise<void>((r) => (release = r));
-    const task: Task<number> = {
-      name: "meet",
-      title: "meet at the barrier",
-      async gather() {
-        arrived += 1;
-        if (arrived === 2) release();
-        // Sequential hosts would wait here forever (the test times out); concurrent ones meet.
-        await Promise.race([barrier, new Promise((_, rej) => setTimeout(() => rej(new Error("hosts ran one after the other")), 5000))]);
-        return arrived;
-      },
-      plan: () => ({ changes: [], reason: "met" }),
-    };
-    const reports = await runHosts([inv("a"), inv("b")], [task], async (i) => lockless(i.name), { check: false, diff: false, parallel: 2, lockTimeoutMs: 1000, renderer: "silent" });
+    // Sequential hosts would wait here forever (the test times out); concurrent ones meet.
+    const meet = { argv: ["meet"], onStart: () => ++arrived === 2 && release(), until: Promise.race([barrier, new Promise((_, rej) => setTimeout(() => rej(new Error("hosts ran one after the other")), 5000))]) };
+    const task: Task = { name: "meet", title: "meet at the barrier", facts: () => ({}), plan: () => ({ changes: [{ kind: "command", summary: "meet", argv: ["meet"] }] }) };
+    const hosts = [lockless("a", meet), lockless("b", meet)];
+    const reports = await runHosts([inv("a"), inv("b")], [task], async (i) => hosts.find((h) => h.name === i.name)!, { ...OPTS, parallel: 2 });
     expect(reports.map((r) => [r.host, r.ok, r.tasks[0]?.detail])).toEqual([
-      ["a", true, "met"],
-      ["b", true, "met"],
+      ["a", true, "meet"],
+      ["b", true, "meet"],
     ]);
+    for (const h of hosts) h.assertDone();
   });
 
   it("keeps going on other hosts when one fails, and never shows the secret", async () => {
-    const task: Task<string> = {
+    const task: Task = {
       name: "probe",
       title: "probe",
-      async gather({ host }) {
-        return host.name;
-      },
-      plan(i, name) {
-        if (name === "bad") throw new HostError(`broke while holding ${SECRET}`, { where: i.name });
+      facts: () => ({}),
+      plan(i) {
+        if (i.name === "bad") throw new HostError(`broke while holding ${SECRET}`, { where: i.name });
         return { changes: [], reason: "fine" };
       },
     };
-    const reports = await runHosts([inv("bad"), inv("good")], [task], async (i) => lockless(i.name), { check: false, diff: false, parallel: 1, lockTimeoutMs: 1000, renderer: "silent" });
+    const reports = await runHosts([inv("bad"), inv("good")], [task], async (i) => lockless(i.name), OPTS);
     expect(reports[0]).toMatchObject({ host: "bad", ok: false });
     expect(reports[0]!.tasks[0]).toMatchObject({ name: "probe", status: "failed" });
     expect(JSON.stringify(reports)).not.toContain(SECRET);
@@ -66,35 +67,30 @@ describe("runHosts", () => {
 
   // Regression: with --check, any error after a pending change was reported "skipped" and the run exited 0.
   describe("--check after a pending change", () => {
-    const installs: Task<null> = {
-      name: "bootstrap",
-      title: "install",
-      gather: async () => null,
-      plan: () => ({ changes: [{ kind: "packages", names: ["jitsi-videobridge"] }] }),
-    };
-    const failing = (e: Error): Task<null> => ({ name: "videobridge", title: "jvb", gather: async () => null, plan: () => { throw e; } });
-    const run = (tasks: Task[]) => runHosts([inv("h")], tasks, async (i) => lockless(i.name), { check: true, diff: false, parallel: 1, lockTimeoutMs: 1000, renderer: "silent" });
+    const installs: Task = { name: "bootstrap", title: "install", facts: () => ({}), plan: () => ({ changes: [{ kind: "packages", names: ["jitsi-videobridge"] }] }) };
+    const failing = (e: Error): Task => ({ name: "videobridge", title: "jvb", facts: () => ({}), plan: () => { throw e; } });
+    const run = (tasks: Task[]) => runHosts([inv("h")], tasks, async (i) => lockless(i.name), { ...OPTS, check: true });
 
     it("fails the host for an error that is not about the pending change (a broken jvb.conf, a bug)", async () => {
       for (const e of [new HostError("/etc/jitsi-videobridge/jvb.conf is not valid HOCON: line 3"), new TypeError("Cannot read properties of undefined")]) {
-        const [r] = await run([installs, failing(e)] as Task[]);
+        const [r] = await run([installs, failing(e)]);
         expect(r).toMatchObject({ ok: false });
         expect(r!.tasks.map((t) => [t.name, t.status])).toEqual([["bootstrap", "changed"], ["videobridge", "failed"]]);
       }
     });
 
     it("skips a task that needs what the pending change installs", async () => {
-      const [r] = await run([installs, failing(new PendingChangeError("/etc/jitsi-videobridge/jvb.conf does not exist", ["jitsi-videobridge"], { where: "h", fix: "install jitsi-videobridge (the bootstrap task does)" }))] as Task[]);
+      const [r] = await run([installs, failing(new PendingChangeError("/etc/jitsi-videobridge/jvb.conf does not exist", ["jitsi-videobridge"], { where: "h", fix: "install jitsi-videobridge (the bootstrap task does)" }))]);
       expect(r).toMatchObject({ ok: true });
       expect(r!.tasks[1]).toMatchObject({ name: "videobridge", status: "skipped", detail: "cannot be planned before bootstrap installs jitsi-videobridge (/etc/jitsi-videobridge/jvb.conf does not exist)" });
     });
 
     it("fails a task whose missing package no earlier change installs, and fails it without --check", async () => {
       const missing = new PendingChangeError("/etc/jicofo/jicofo.conf does not exist", ["jicofo"], { where: "h", fix: "install jicofo (the bootstrap task does)" });
-      const [r] = await run([installs, failing(missing)] as Task[]);
+      const [r] = await run([installs, failing(missing)]);
       expect(r).toMatchObject({ ok: false });
       expect(r!.tasks[1]).toMatchObject({ status: "failed", detail: expect.stringContaining("/etc/jicofo/jicofo.conf does not exist") });
-      const [applied] = await runHosts([inv("h")], [failing(missing)] as Task[], async (i) => lockless(i.name), { check: false, diff: false, parallel: 1, lockTimeoutMs: 1000, renderer: "silent" });
+      const [applied] = await runHosts([inv("h")], [failing(missing)], async (i) => lockless(i.name), OPTS);
       expect(applied).toMatchObject({ ok: false });
     });
   });
@@ -103,31 +99,67 @@ describe("runHosts", () => {
     const held = new FakeHost({
       name: "h",
       ordered: false,
-      commands: Array.from({ length: 3 }, () => ({ argv: ["*lock*"], sudo: true, result: { code: 3, stdout: "alice@laptop pid 42 since 2026-01-01T00:00:00Z\n" } })),
+      commands: Array.from({ length: 3 }, () => ({ ...LOCK, result: { code: 3, stdout: "alice@laptop pid 42 since 2026-01-01T00:00:00Z\n" } })),
     });
-    const reports = await runHosts([inv("h")], [], async () => matchLock(held), { check: false, diff: false, parallel: 1, lockTimeoutMs: 50, renderer: "silent" });
+    const reports = await runHosts([inv("h")], [], async () => held, { ...OPTS, lockTimeoutMs: 50 });
     expect(reports[0]!.ok).toBe(false);
     expect(reports[0]!.error).toMatch(/another provision run holds the lock on h:22: alice@laptop pid 42/);
   });
 });
 
-/** A fake host that grants the lock and expects nothing else. */
-function lockless(name: string): FakeHost {
-  return matchLock(
-    new FakeHost({
-      name,
-      ordered: false,
-      commands: [
-        { argv: ["*lock*"], sudo: true },
-        { argv: ["*unlock*"], sudo: true },
-      ],
-    }),
-  );
-}
+describe("facts: one round trip", () => {
+  const fact = (name: string, ...args: string[]): Fact<string> => ({ name, script: `echo ${name}`, args, parse: (s) => s.trim() });
+  // Two tasks that read a value each (one fact they share); `writes` changes its value when it does not match.
+  const writes: Task<{ value: string; shared: string }> = {
+    name: "writes",
+    title: "writes",
+    facts: () => ({ value: fact("value"), shared: fact("shared") }),
+    plan: (_i, f) => ({ changes: f.value === "new" ? [] : [{ kind: "command", summary: "write the value", argv: ["write"] }], reason: `value ${f.value}, shared ${f.shared}` }),
+  };
+  const reads: Task<{ shared: string; later: string }> = {
+    name: "reads",
+    title: "reads",
+    facts: () => ({ shared: fact("shared"), later: fact("later") }),
+    plan: (_i, f) => ({ changes: [], reason: `later ${f.later}, shared ${f.shared}` }),
+  };
 
-/** Route the runner's lock scripts to the "*lock*" / "*unlock*" expectations (their text is src/lock.ts's business, tested there). */
-function matchLock(h: FakeHost): FakeHost {
-  const run = h.run.bind(h);
-  h.run = (argv, opts) => run(argv[0] === "sh" && argv.includes(LOCK_DIR) && (argv[3] === "lock" || argv[3] === "unlock") ? [`*${argv[3]}*`] : argv, opts);
-  return h;
-}
+  it("a no-change run: one command takes the lock and reads every fact (each once), one releases it", async () => {
+    const host = new FakeHost({ commands: [{ batch: { lock: {}, facts: { value: "new", shared: "s", later: "l" } }, sudo: true }, UNLOCK] });
+    const [r] = await runHosts([inv("h")], [writes, reads] as Task[], async () => host, OPTS);
+    host.assertDone();
+    expect(r!.tasks.map((t) => [t.name, t.status, t.detail])).toEqual([
+      ["writes", "unchanged", "value new, shared s"],
+      ["reads", "unchanged", "later l, shared s"],
+    ]);
+    expect(host.calls).toHaveLength(2);
+    // --report carries them: two commands on the host, none in a task.
+    expect([r!.commands, r!.forwards, r!.tasks.map((t) => t.commands)]).toEqual([2, 0, [0, 0]]);
+  });
+
+  it("after a change, the facts of the tasks still to come are read again, together, before the next one plans", async () => {
+    const host = new FakeHost({
+      commands: [
+        { batch: { lock: {}, facts: { value: "old", shared: "s", later: "before" } }, sudo: true },
+        { argv: ["write"] },
+        { batch: { facts: { shared: "s2", later: "after" } }, sudo: true },
+        UNLOCK,
+      ],
+    });
+    const [r] = await runHosts([inv("h")], [writes, reads] as Task[], async () => host, OPTS);
+    host.assertDone();
+    expect(r!.tasks.map((t) => [t.name, t.status, t.detail])).toEqual([
+      ["writes", "changed", "write the value"],
+      ["reads", "unchanged", "later after, shared s2"],
+    ]);
+    // The write is the writing task's command; the re-read, the reading task's.
+    expect([r!.commands, r!.tasks.map((t) => t.commands)]).toEqual([4, [1, 1]]);
+  });
+
+  it("--check never reads twice, and a fact that failed fails only the task that needs it, naming the command", async () => {
+    const host = new FakeHost({ commands: [{ batch: { lock: {}, facts: { value: "old", shared: "s", later: { code: 3, stdout: "", stderr: "provision-read: cannot read /x\n" } } }, sudo: true }, UNLOCK] });
+    const [r] = await runHosts([inv("h")], [writes, reads] as Task[], async () => host, { ...OPTS, check: true });
+    host.assertDone();
+    expect(r!.tasks.map((t) => [t.name, t.status])).toEqual([["writes", "changed"], ["reads", "failed"]]);
+    expect(r!.tasks[1]!.detail).toMatch(/`later script` failed with exit code 3[\s\S]*provision-read: cannot read \/x/);
+  });
+});

@@ -1,8 +1,10 @@
 // Run the ordered tasks on each host through listr2: connect once, lock, gather → plan → apply, report.
+import { randomBytes } from "node:crypto";
 import { Listr, type ListrTaskWrapper, type ListrDefaultRenderer, type ListrSimpleRenderer } from "listr2";
-import { applyChange, describeChange, fileDiff } from "./apply.js";
 import { InterruptedError, PendingChangeError } from "./errors.js";
 import type { Host } from "./host/host.js";
+import { counting, type WireCounts } from "./host/counting.js";
+import { withVerbose } from "./host/verbose.js";
 import type { Inventory } from "./inventory-types.js";
 import { acquireLock } from "./lock.js";
 import { maskSecrets } from "./render/diff.js";
@@ -10,7 +12,8 @@ import { formatDuration } from "./duration.js";
 import { errorText } from "./output/error-text.js";
 import { stepTitle, withWaiting } from "./output/progress.js";
 import type { LogSink } from "./output/sink.js";
-import type { RunState, Task, TaskContext } from "./task.js";
+import { RunFacts, runTask, type TaskRun } from "./run-task.js";
+import { newRunState, type Task, type TaskContext } from "./task.js";
 
 export type TaskStatus = "changed" | "unchanged" | "skipped" | "failed";
 
@@ -20,8 +23,10 @@ export interface TaskReport {
   detail: string;
   /** One line per change (planned with --check). */
   changes: string[];
-  /** How long the task took (gather, plan, apply). */
+  /** How long the task took (facts read again after an earlier change, plan, apply). */
   durationMs?: number;
+  /** Remote commands the task ran (file writes included; the run's first command, lock and facts, is the host's). */
+  commands?: number;
 }
 
 export interface HostReport {
@@ -30,13 +35,16 @@ export interface HostReport {
   changes: number;
   restarts: string[];
   tasks: TaskReport[];
-  /** Filled by the verify task. */
+  /** Filled by a verify proof. */
   verification?: unknown;
   error?: string;
   /** Things the operator should know that are not failures (a stale lock taken over). */
   notices?: string[];
   /** From connecting to closing the connection. */
   durationMs?: number;
+  /** Remote commands on this host (file writes included), and channels forwarded (verification). */
+  commands?: number;
+  forwards?: number;
 }
 
 export interface RunOptions {
@@ -52,8 +60,12 @@ export interface RunOptions {
   renderer?: "default" | "simple" | "silent";
   /** Also receives every progress line of every host, masked (the CLI's plain output prefixes each with its host). */
   log?: LogSink;
-  /** Seed facts for the tasks (e.g. verify.public). */
-  facts?: Record<string, unknown>;
+  /** --public: verify through the public URL instead of the SSH tunnel. */
+  public?: boolean;
+  /** -v: every remote command's output, line by line as it comes, in the progress log (src/host/verbose.ts). */
+  verbose?: boolean;
+  /** Where plans get fresh secrets (tests inject their own). */
+  random?: () => string;
   /**
    * Aborted on Ctrl-C / SIGTERM (src/interrupt.ts): each host stops before its next step (a step in flight runs to
    * its end or its timeout), releases its lock and closes its connection; its report says it was interrupted.
@@ -62,9 +74,6 @@ export interface RunOptions {
 }
 
 export type Connector = (inv: Inventory) => Promise<Host>;
-
-/** Facts the runner hands from tasks to the report. */
-export const REPORT_KEYS = { restarts: "report.restarts", verification: "report.verification" } as const;
 
 /** Run `tasks` on every inventory in parallel (bounded); never throws for a host's failure. */
 export async function runHosts(invs: Inventory[], tasks: Task[], connect: Connector, opts: RunOptions): Promise<HostReport[]> {
@@ -101,7 +110,8 @@ async function runOneHost(
   write: (t: string) => void,
   hostTask: ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRenderer>,
 ): Promise<void> {
-  const state: RunState = { notified: new Set(), written: [], secrets: new Set([inv.jwt.appSecret]), facts: new Map(Object.entries(opts.facts ?? {})) };
+  const counts: WireCounts = { commands: 0, writes: 0, forwards: 0 };
+  const state = newRunState([inv.jwt.appSecret]);
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
   let host: Host | undefined;
   let lock: { release(): Promise<void> } | undefined;
@@ -119,7 +129,8 @@ async function runOneHost(
   };
   const tick = () => {
     hostTask.title = stepTitle(inv.name, step, steps, stepName, Date.now() - hostStarted);
-    if (shown.line) hostTask.output = withWaiting(shown.line, Date.now() - shown.at);
+    const waiting = withWaiting(shown.line, Date.now() - shown.at);
+    if (shown.line && waiting !== hostTask.output) hostTask.output = waiting;
   };
   const ticker = opts.renderer === "default" || (opts.renderer === undefined && process.stdout.isTTY) ? setInterval(tick, 1000) : undefined;
   // Between steps: stop here when the run was interrupted.
@@ -129,9 +140,11 @@ async function runOneHost(
   try {
     stopIfInterrupted();
     say("connecting");
-    host = await untilInterrupted(connect(inv), opts.signal, (late) => void late.close().catch(() => undefined));
+    host = counting(await untilInterrupted(connect(inv), opts.signal, (late) => void late.close().catch(() => undefined)), counts);
     stopIfInterrupted();
-    lock = await acquireLock(host, {
+    // One command takes the lock and reads every fact the selected tasks need.
+    const facts = new RunFacts(host, inv, tasks.filter((t) => selected(t.name, opts)));
+    const held = await acquireLock(host, {
       timeoutMs: opts.lockTimeoutMs,
       address: inv.ssh,
       signal: opts.signal,
@@ -139,16 +152,25 @@ async function runOneHost(
         (report.notices ??= []).push(m);
         say(m);
       },
-    });
+    }, facts.all());
+    lock = held;
+    facts.read(held.known);
     const ctx: TaskContext = {
-      host,
+      host: opts.verbose ? withVerbose(host, (m) => ctx.log(m)) : host,
       inv,
       check: opts.check,
       state,
       log: (m) => say(maskSecrets(m, state.secrets)),
     };
-    // With --check: the packages earlier tasks plan to install (not installed yet), and which task plans each.
-    const pendingPackages = new Map<string, string>();
+    const run: TaskRun = {
+      env: { handoff: state.handoff, notified: state.notified, random: opts.random ?? (() => randomBytes(24).toString("base64url")), public: opts.public === true },
+      diff: opts.diff,
+      write,
+      stamp,
+      pendingPackages: new Map(),
+      stopIfInterrupted,
+      facts,
+    };
     for (const task of tasks) {
       stopIfInterrupted();
       if (!selected(task.name, opts)) {
@@ -159,41 +181,15 @@ async function runOneHost(
       stepName = task.name;
       tick();
       const t0 = Date.now();
+      const sent = () => counts.commands + counts.writes;
+      const c0 = sent();
       try {
-        const facts = await task.gather(ctx);
-        const plan = task.plan(inv, facts);
-        const lines = plan.changes.map(describeChange);
-        if (opts.check)
-          for (const c of plan.changes) {
-            for (const u of c.kind === "packages" ? [] : (c.notify ?? [])) state.notified.add(u);
-            if (c.kind === "packages") for (const p of c.names) pendingPackages.set(p, task.name);
-          }
-        if (opts.diff)
-          for (const c of plan.changes) if (c.kind === "file" && c.previous !== c.content) write(`${fileDiff(c, state.secrets)}\n`);
-        if (plan.changes.length === 0) {
-          report.tasks.push({ name: task.name, status: "unchanged", detail: plan.reason ?? "up to date", changes: [] });
-        } else if (opts.check) {
-          report.tasks.push({ name: task.name, status: "changed", detail: `would: ${lines.join("; ")}`, changes: lines });
-        } else {
-          if (task.apply) await task.apply(ctx, plan, facts);
-          else
-            for (const c of plan.changes) {
-              stopIfInterrupted();
-              // Long steps (AUR builds) show that they are alive: the step and its elapsed time.
-              const started = Date.now();
-              const show = () => ctx.log(`${task.name}: ${describeChange(c)}… ${Math.round((Date.now() - started) / 1000)} s`);
-              show();
-              const ticker = setInterval(show, 5000);
-              try {
-                await applyChange(host, c, state, stamp);
-              } finally {
-                clearInterval(ticker);
-              }
-            }
-          report.tasks.push({ name: task.name, status: "changed", detail: lines.join("; "), changes: lines });
-        }
+        const outcome = await runTask(task, ctx, run);
+        // Nothing shown carries a secret, whatever a plan put in its lines.
+        report.tasks.push({ name: task.name, status: outcome.status, detail: maskSecrets(outcome.detail, state.secrets), changes: outcome.changes.map((l) => maskSecrets(l, state.secrets)) });
         const done = report.tasks.at(-1)!;
         done.durationMs = Date.now() - t0;
+        done.commands = sent() - c0;
         say(`${task.name}: ${done.status} (${formatDuration(done.durationMs)})`);
       } catch (e) {
         if (e instanceof InterruptedError) throw e;
@@ -201,12 +197,12 @@ async function runOneHost(
         // With --check, earlier tasks' changes were only planned: a task that needs what one of them installs (a
         // config file of a package the bootstrap would install) cannot be planned yet; that alone is not a failure
         // of the host. Any other error is (a broken file, a bug), and so is a missing package nothing here installs.
-        if (opts.check && e instanceof PendingChangeError && e.packages.length > 0 && e.packages.every((p) => pendingPackages.has(p))) {
-          const by = [...new Set(e.packages.map((p) => pendingPackages.get(p)!))].join(", ");
+        if (opts.check && e instanceof PendingChangeError && e.packages.length > 0 && e.packages.every((p) => run.pendingPackages.has(p))) {
+          const by = [...new Set(e.packages.map((p) => run.pendingPackages.get(p)!))].join(", ");
           report.tasks.push({ name: task.name, status: "skipped", detail: `cannot be planned before ${by} installs ${e.packages.join(", ")} (${maskSecrets(e.message, state.secrets)})`, changes: [] });
           continue;
         }
-        report.tasks.push({ name: task.name, status: "failed", detail: msg, changes: [], durationMs: Date.now() - t0 });
+        report.tasks.push({ name: task.name, status: "failed", detail: msg, changes: [], durationMs: Date.now() - t0, commands: sent() - c0 });
         // The error itself is printed once, in the summary at the end.
         say(`${task.name}: failed (${formatDuration(Date.now() - t0)}); the error is in the summary below`);
         throw new TaskFailed(`task ${task.name} failed: ${msg}`);
@@ -219,7 +215,7 @@ async function runOneHost(
       const stop = e instanceof InterruptedError ? e : opts.signal!.reason instanceof InterruptedError ? opts.signal!.reason : new InterruptedError("SIGINT");
       const last = report.tasks.filter((t) => !(t.status === "skipped" && t.detail.startsWith("not selected"))).at(-1);
       report.error = `${stop.message}: stopped ${last ? `after the ${last.name} task (${last.status})` : "before the first task"}`;
-      say(report.error);
+      say(`${stop.message}; stopped (the summary below says where)`);
       throw new Error(report.error);
     }
     report.error = maskSecrets(e instanceof TaskFailed ? e.message : errorText(e), state.secrets);
@@ -233,11 +229,11 @@ async function runOneHost(
     if (ticker) clearInterval(ticker);
     report.durationMs = Date.now() - hostStarted;
     report.changes = report.tasks.reduce((n, t) => n + (t.status === "changed" ? Math.max(1, t.changes.length) : 0), 0);
-    report.restarts = (state.facts.get(REPORT_KEYS.restarts) as string[] | undefined) ?? [];
-    const verification = state.facts.get(REPORT_KEYS.verification);
-    if (verification !== undefined) report.verification = verification;
+    report.restarts = [...state.restarted];
+    if (state.verification !== undefined) report.verification = state.verification;
     if (lock) await lock.release().catch(() => undefined);
     if (host) await host.close().catch(() => undefined);
+    if (host) Object.assign(report, { commands: counts.commands + counts.writes, forwards: counts.forwards });
   }
 }
 

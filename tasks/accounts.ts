@@ -1,23 +1,17 @@
 // XMPP accounts: focus (jicofo) and jvb on auth.<domain>, registered once; focus subscribed for client_proxy.
 import { HostError, PendingChangeError } from "../src/errors.js";
-import { parseProsodyAbout } from "../src/facts/prosody-about.js";
-import { parseAccountFile, passwordMatches } from "../src/facts/prosody-account.js";
-import { sections } from "../src/facts/sections.js";
+import { parseAccountFile, passwordMatches, storedAccounts, type StoredAccounts } from "../src/facts/prosody-account.js";
 import type { Inventory } from "../src/inventory-types.js";
 import { UNITS } from "../src/platform.js";
-import type { Change, Task } from "../src/task.js";
-import { FOCUS_PASSWORD, FOCUS_PASSWORD_NEW } from "./jicofo.js";
-import { JVB_PASSWORD, JVB_PASSWORD_NEW } from "./videobridge.js";
-
-/** Prosody's datamanager encoding of a host name in storage paths (every non-alphanumeric byte as %xx). */
-export function storeName(host: string): string {
-  return host.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
+import type { Change, Plan, Task } from "../src/task.js";
 
 /** An account as stored: absent, or present and whether the configured password matches (undefined: cannot tell). */
 export type AccountState = { exists: false } | { exists: true; matches?: boolean };
 
-export interface AccountFacts {
+export type AccountFacts = StoredAccounts;
+
+/** What the accounts plan decides from: each account's state against the password the task that owns it handed on. */
+export interface AccountsInput {
   focus: AccountState;
   jvb: AccountState;
   subscribed: boolean;
@@ -27,14 +21,6 @@ export interface AccountFacts {
   jvbPassword?: string;
   jvbPasswordNew: boolean;
 }
-
-// $1 auth host storage dir name, $2 focus component. Prints the data dir and which accounts/roster entries exist.
-// Without a readable config (prosodyctl about fails), Arch's default data directory is assumed.
-const GATHER = `d=$(prosodyctl about 2>/dev/null | sed -n 's/^Data directory: *//p'); d=\${d:-/var/lib/prosody}
-[ -d "$d" ] && echo "Data directory: $d"
-for u in focus jvb; do [ -f "$d/$1/accounts/$u.dat" ] && { echo "@@$u"; cat "$d/$1/accounts/$u.dat"; }; done
-grep -qF "$2" "$d/$1/roster/focus.dat" 2>/dev/null && echo "@@subscribed"
-exit 0`;
 
 /** Whether an account exists and holds `password` (checked locally against its SCRAM stored key). */
 function accountState(file: string | undefined, password: string | undefined): AccountState {
@@ -46,68 +32,67 @@ function accountState(file: string | undefined, password: string | undefined): A
 export const accounts: Task<AccountFacts> = {
   name: "accounts",
   title: "XMPP accounts for jicofo and the videobridge",
-  async gather({ host, inv, state }) {
-    const auth = `auth.${inv.jitsi.domain}`;
-    const r = await host.check(["sh", "-c", GATHER, "accounts", storeName(auth), `focus.${inv.jitsi.domain}`], { sudo: true });
-    if (!parseProsodyAbout(r.stdout).dataDir)
+  facts: (inv) => storedAccounts(`auth.${inv.jitsi.domain}`, `focus.${inv.jitsi.domain}`),
+  plan(inv, f, env) {
+    if (!f.dataDir)
       throw new PendingChangeError("Prosody's data directory does not exist", ["prosody"], { where: inv.name, fix: "install prosody (the bootstrap task does)" });
-    const s = sections(r.stdout);
-    const focusPassword = state.facts.get(FOCUS_PASSWORD) as string | undefined;
-    const jvbPassword = state.facts.get(JVB_PASSWORD) as string | undefined;
-    return {
-      focus: accountState(s.get("focus"), focusPassword),
-      jvb: accountState(s.get("jvb"), jvbPassword),
-      subscribed: s.has("subscribed"),
-      focusPassword,
-      focusPasswordNew: state.facts.get(FOCUS_PASSWORD_NEW) === true,
-      jvbPassword,
-      jvbPasswordNew: state.facts.get(JVB_PASSWORD_NEW) === true,
-    };
-  },
-  plan(inv: Inventory, f) {
-    const auth = `auth.${inv.jitsi.domain}`;
-    const changes: Change[] = [];
-    // An account is (re)set when it is missing, when its stored key does not match the configured password
-    // (e.g. a run stopped between writing jicofo.conf and here), or, when the storage format is unknown, when
-    // the password was generated in this run. `prosodyctl register USER HOST` creates or resets the account offline
-    // (Prosody 13's adduser/passwd go through the admin shell of a running Prosody, which a first run has not
-    // started yet). Passwords go through stdin ("Enter new password" / "Retype"), never argv.
-    const needs = (a: AccountState, fresh: boolean) => !a.exists || a.matches === false || (a.matches === undefined && fresh);
-    if (needs(f.focus, f.focusPasswordNew)) {
-      if (!f.focusPassword)
-        throw new PendingChangeError("the focus password is unknown (the jicofo task did not run)", ["jicofo"], { where: inv.name, fix: "run without --skip jicofo / --only, so that jicofo.conf is read first" });
-      changes.push({
-        kind: "command",
-        summary: f.focus.exists ? `set the password of focus@${auth} to jicofo's` : `register focus@${auth}`,
-        argv: ["prosodyctl", "register", "focus", auth],
-        sudo: true,
-        stdin: `${f.focusPassword}\n${f.focusPassword}\n`,
-        notify: [UNITS.jicofo],
-      });
-    }
-    if (needs(f.jvb, f.jvbPasswordNew)) {
-      if (!f.jvbPassword)
-        throw new PendingChangeError("the jvb password is unknown (the videobridge task did not run)", ["jitsi-videobridge"], { where: inv.name, fix: "run without --skip videobridge / --only, so that jvb.conf is read first" });
-      changes.push({
-        kind: "command",
-        summary: f.jvb.exists ? `set the password of jvb@${auth} to the bridge's` : `register jvb@${auth}`,
-        argv: ["prosodyctl", "register", "jvb", auth],
-        sudo: true,
-        stdin: `${f.jvbPassword}\n${f.jvbPassword}\n`,
-        notify: [UNITS.videobridge],
-      });
-    }
-    // The subscription notifies Prosody: a running Prosody caches offline users' rosters (rostermanager's
-    // roster_cache), so until it restarts, focus@auth logs in with the cached roster, its presence never reaches
-    // client_proxy, and focus answers service-unavailable.
-    if (!f.subscribed)
-      changes.push({
-        kind: "command",
-        summary: `subscribe focus.${inv.jitsi.domain} to focus@${auth} (client_proxy)`,
-        argv: ["prosodyctl", "mod_roster_command", "subscribe", `focus.${inv.jitsi.domain}`, `focus@${auth}`],
-        sudo: true,
-        notify: [UNITS.prosody],
-      });
-    return { changes, reason: `focus@${auth} and jvb@${auth} registered with the passwords jicofo and the bridge use; focus subscribed` };
+    const { focusPassword, jvbPassword } = env?.handoff ?? {};
+    return planAccounts(inv, {
+      focus: accountState(f.focus, focusPassword?.value),
+      jvb: accountState(f.jvb, jvbPassword?.value),
+      subscribed: f.subscribed,
+      focusPassword: focusPassword?.value,
+      focusPasswordNew: focusPassword?.generated === true,
+      jvbPassword: jvbPassword?.value,
+      jvbPasswordNew: jvbPassword?.generated === true,
+    });
   },
 };
+
+/** Pure: the registrations, password resets and subscription the accounts need. */
+export function planAccounts(inv: Inventory, f: AccountsInput): Plan {
+  const auth = `auth.${inv.jitsi.domain}`;
+  const changes: Change[] = [];
+  // An account is (re)set when it is missing, when its stored key does not match the configured password
+  // (e.g. a run stopped between writing jicofo.conf and here), or, when the storage format is unknown, when
+  // the password was generated in this run. `prosodyctl register USER HOST` creates or resets the account offline
+  // (Prosody 13's adduser/passwd go through the admin shell of a running Prosody, which a first run has not
+  // started yet). Passwords go through stdin ("Enter new password" / "Retype"), never argv.
+  const needs = (a: AccountState, fresh: boolean) => !a.exists || a.matches === false || (a.matches === undefined && fresh);
+  if (needs(f.focus, f.focusPasswordNew)) {
+    if (!f.focusPassword)
+      throw new PendingChangeError("the focus password is unknown (the jicofo task did not run)", ["jicofo"], { where: inv.name, fix: "run without --skip jicofo / --only, so that jicofo.conf is read first" });
+    changes.push({
+      kind: "command",
+      summary: f.focus.exists ? `set the password of focus@${auth} to jicofo's` : `register focus@${auth}`,
+      argv: ["prosodyctl", "register", "focus", auth],
+      sudo: true,
+      stdin: `${f.focusPassword}\n${f.focusPassword}\n`,
+      notify: [UNITS.jicofo],
+    });
+  }
+  if (needs(f.jvb, f.jvbPasswordNew)) {
+    if (!f.jvbPassword)
+      throw new PendingChangeError("the jvb password is unknown (the videobridge task did not run)", ["jitsi-videobridge"], { where: inv.name, fix: "run without --skip videobridge / --only, so that jvb.conf is read first" });
+    changes.push({
+      kind: "command",
+      summary: f.jvb.exists ? `set the password of jvb@${auth} to the bridge's` : `register jvb@${auth}`,
+      argv: ["prosodyctl", "register", "jvb", auth],
+      sudo: true,
+      stdin: `${f.jvbPassword}\n${f.jvbPassword}\n`,
+      notify: [UNITS.videobridge],
+    });
+  }
+  // The subscription notifies Prosody: a running Prosody caches offline users' rosters (rostermanager's
+  // roster_cache), so until it restarts, focus@auth logs in with the cached roster, its presence never reaches
+  // client_proxy, and focus answers service-unavailable.
+  if (!f.subscribed)
+    changes.push({
+      kind: "command",
+      summary: `subscribe focus.${inv.jitsi.domain} to focus@${auth} (client_proxy)`,
+      argv: ["prosodyctl", "mod_roster_command", "subscribe", `focus.${inv.jitsi.domain}`, `focus@${auth}`],
+      sudo: true,
+      notify: [UNITS.prosody],
+    });
+  return { changes, reason: `focus@${auth} and jvb@${auth} registered with the passwords jicofo and the bridge use; focus subscribed` };
+}

@@ -1,6 +1,6 @@
 // jitsi-meet web config: hosts.domain / anonymousdomain / muc and the bosh and websocket URLs, edited in place.
 import { PendingChangeError } from "../src/errors.js";
-import { readFiles, type FileFact } from "../src/facts/files.js";
+import { file, type FileFact } from "../src/facts/files.js";
 import { editConfigJs } from "../src/render/config-js.js";
 import type { Task } from "../src/task.js";
 import { PATHS } from "../src/platform.js";
@@ -10,9 +10,7 @@ export const CONFIG_JS = PATHS.configJs;
 export const jitsiMeet: Task<FileFact | null> = {
   name: "jitsi-meet",
   title: "jitsi-meet: guest domain and XMPP endpoints in config.js",
-  async gather({ host }) {
-    return (await readFiles(host, [CONFIG_JS])).get(CONFIG_JS) ?? null;
-  },
+  facts: () => file(CONFIG_JS),
   plan(inv, f) {
     if (!f) throw new PendingChangeError(`${CONFIG_JS} does not exist`, ["jitsi-meet"], { where: inv.name, fix: "install jitsi-meet (the bootstrap task does)" });
     // A config.js it cannot edit is refused by editConfigJs (a HostError naming the file and the fix).

@@ -1,6 +1,6 @@
 // nginx: the site that serves the web app and proxies /http-bind and /xmpp-websocket to Prosody (docs/jitsi.md §3.4).
 import { PendingChangeError } from "../src/errors.js";
-import { readFiles, type FileFact } from "../src/facts/files.js";
+import { file, type FileFact } from "../src/facts/files.js";
 import type { Inventory } from "../src/inventory-types.js";
 import { ensureNginxInclude, nginxSitePath, renderNginxSite } from "../src/render/nginx.js";
 import type { Change, Task } from "../src/task.js";
@@ -30,10 +30,7 @@ export function siteContent(inv: Inventory): string {
 export const nginx: Task<NginxFacts> = {
   name: "nginx",
   title: "nginx: the web app over HTTPS, BOSH and WebSocket proxied to Prosody",
-  async gather({ host, inv }) {
-    const files = await readFiles(host, [PATHS.nginxConf, nginxSitePath(inv.jitsi.domain)]);
-    return { conf: files.get(PATHS.nginxConf) ?? null, site: files.get(nginxSitePath(inv.jitsi.domain)) ?? null };
-  },
+  facts: (inv) => ({ conf: file(PATHS.nginxConf), site: file(nginxSitePath(inv.jitsi.domain)) }),
   plan(inv, f) {
     if (!f.conf) throw new PendingChangeError(`${PATHS.nginxConf} does not exist`, ["nginx"], { where: inv.name, fix: "install nginx (the bootstrap task does)" });
     const changes: Change[] = [];

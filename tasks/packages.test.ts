@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HostError } from "../src/errors.js";
-import { FakeHost } from "../test/support/host/fake-host.js";
-import { gatherLua, LUA_REQUIRES, packageFor, packages, type PackagesFacts } from "./packages.js";
+import { parseProsodyLua } from "../src/facts/prosody-lua.js";
+import { LUA_REQUIRES, packageFor, packages, type PackagesFacts } from "./packages.js";
 import { testInventory } from "../test/support/tasks/harness.js";
 
 const inv = testInventory();
@@ -39,8 +39,9 @@ describe("packages plan", () => {
   });
 });
 
-describe("gatherLua", () => {
-  it("reads Lua version, packages and the probe from one command", async () => {
+describe("the prosody-lua fact", () => {
+  const modules = [...Object.keys(LUA_REQUIRES), "luajwtjitsi"];
+  it("reads Lua version, packages and the probe from one command's output", () => {
     const out = [
       "@@about",
       "Prosody 13.0.2",
@@ -56,11 +57,9 @@ describe("gatherLua", () => {
       "ok basexx",
       "missing cjson.safe module 'cjson.safe' not found:",
     ].join("\n");
-    const host = new FakeHost({ commands: [{ argv: ["*"], sudo: true, result: { stdout: out } }] });
-    const run = host.run.bind(host);
-    host.run = (argv, o) => run(argv[0] === "sh" ? ["*"] : argv, o);
-    const f = await gatherLua(host, inv);
+    const f = parseProsodyLua(out, modules);
     expect(f.luaVersion).toBe("5.4");
+    expect(f.prosodyVersion).toBe("13.0.2");
     expect(f.installed.get("prosody")).toBe("1:13.0.2-1");
     expect(f.bundledJwt).toBe(true);
     expect(f.probe.get("basexx")).toBeUndefined();
@@ -68,15 +67,16 @@ describe("gatherLua", () => {
     // Modules the probe never reported count as not loadable.
     expect(f.probe.get("inspect")).toMatch(/could not be run/);
   });
-  it("falls back to the interpreter's version when prosodyctl cannot read its config, and LUA_VERSION wins", async () => {
-    const out = "@@about-error\nconfig error\n@@about\n\n@@pacman\n@@bundled\nno\n@@interp\nLua 5.2.4  Copyright\n@@probe\n";
-    const mk = () => {
-      const host = new FakeHost({ commands: [{ argv: ["*"], sudo: true, result: { stdout: out } }] });
-      const run = host.run.bind(host);
-      host.run = (argv, o) => run(argv[0] === "sh" ? ["*"] : argv, o);
-      return host;
-    };
-    expect((await gatherLua(mk(), inv)).luaVersion).toBe("5.2");
-    expect((await gatherLua(mk(), testInventory({ luaVersion: "5.3" }))).luaVersion).toBe("5.3");
+  it("falls back to the interpreter's version when prosodyctl cannot read its config, and LUA_VERSION wins", () => {
+    const f = parseProsodyLua("@@about-error\nconfig error\n@@about\n\n@@pacman\n@@bundled\nno\n@@interp\nLua 5.2.4  Copyright\n@@probe\n", modules);
+    expect(f).toMatchObject({ luaVersion: "5.2", aboutError: "config error" });
+    expect(packages.plan(inv, f).changes[0]).toMatchObject({ names: expect.arrayContaining(["lua52-basexx"]) });
+    expect(packages.plan(testInventory({ luaVersion: "5.3" }), f).changes[0]).toMatchObject({ names: expect.arrayContaining(["lua53-basexx"]) });
+  });
+  it("is declared for the plugin dir and every module the plugins require, luajwtjitsi included", () => {
+    const fact = packages.facts(inv) as { name: string; args: readonly string[] };
+    expect(fact.name).toBe("gather");
+    expect(fact.args[0]).toBe(inv.jitsi.pluginDir);
+    expect(fact.args.slice(2)).toEqual(modules);
   });
 });

@@ -4,14 +4,14 @@ import { describe, expect, it } from "vitest";
 import { HostError, PendingChangeError } from "../src/errors.js";
 import type { ConfigOwnership } from "../src/facts/config-ownership.js";
 import type { FileFact } from "../src/facts/files.js";
-import { FakeHost } from "../test/support/host/fake-host.js";
-import type { RunState, TaskContext } from "../src/task.js";
-import { accounts, type AccountFacts } from "./accounts.js";
+import { planEnv } from "../src/task.js";
+import { accounts, planAccounts, type AccountsInput } from "./accounts.js";
 import { certificates } from "./certificates.js";
 import { jicofo } from "./jicofo.js";
 import { jitsiMeet } from "./jitsi-meet.js";
 import { nginx } from "./nginx.js";
-import { packages, type PackagesFacts } from "./packages.js";
+import { LUA_REQUIRES, packages, type PackagesFacts } from "./packages.js";
+import { parseProsodyLua } from "../src/facts/prosody-lua.js";
 import { prosody } from "./prosody.js";
 import { testInventory } from "../test/support/tasks/harness.js";
 import { videobridge } from "./videobridge.js";
@@ -51,57 +51,42 @@ describe("a missing package's files are a pending change", () => {
   });
 
   it("jicofo and videobridge: their config file missing, or no group for their unit", () => {
-    pending(() => jicofo.plan(INV, { file: null, ownership: own("jicofo"), focusPassword: "pw-FAKE", generated: true }), ["jicofo"], /jicofo\.conf does not exist/);
-    pending(() => jicofo.plan(INV, { file: file("jicofo { }\n"), ownership: own(null), focusPassword: "pw-FAKE", generated: true }), ["jicofo"], /cannot tell which group jicofo/);
-    pending(() => videobridge.plan(INV, { file: null, ownership: own("jvb"), password: "pw-FAKE", generated: true, others: [] }), ["jitsi-videobridge"], /jvb\.conf does not exist/);
-    pending(() => videobridge.plan(INV, { file: file("videobridge { }\n"), ownership: own(null), password: "pw-FAKE", generated: true, others: [] }), ["jitsi-videobridge"], /cannot tell which group jitsi-videobridge/);
+    pending(() => jicofo.plan(INV, { file: null, ours: null, ownership: own("jicofo") }), ["jicofo"], /jicofo\.conf does not exist/);
+    pending(() => jicofo.plan(INV, { file: file("jicofo { }\n"), ours: null, ownership: own(null) }), ["jicofo"], /cannot tell which group jicofo/);
+    pending(() => videobridge.plan(INV, { file: null, ours: null, ownership: own("jvb") }), ["jitsi-videobridge"], /jvb\.conf does not exist/);
+    pending(() => videobridge.plan(INV, { file: file("videobridge { }\n"), ours: null, ownership: own(null) }), ["jitsi-videobridge"], /cannot tell which group jitsi-videobridge/);
   });
 
   it("jitsi-meet, nginx and certificates", () => {
     pending(() => jitsiMeet.plan(INV, null), ["jitsi-meet"], /config\.js does not exist/);
     pending(() => nginx.plan(INV, { conf: null, site: null }), ["nginx"], /nginx\.conf does not exist/);
-    pending(() => certificates.plan(INV, { present: new Map(), sums: new Map(), group: null }), ["prosody"], /cannot tell which group prosody\.service/);
+    pending(() => certificates.plan(INV, { certs: { present: new Map(), sums: new Map() }, prosody: { user: null, group: null } }), ["prosody"], /cannot tell which group prosody\.service/);
   });
 
   it("packages: no Prosody to ask for its Lua version, or no interpreter to probe with", () => {
-    const none = new FakeHost({ commands: [{ argv: ["<gather>"], sudo: true, result: { stdout: "@@about-error\nsh: prosodyctl: not found\n@@about\n\n@@pacman\n@@bundled\nno\n" } }] });
-    const run = none.run.bind(none);
-    none.run = (argv, opts) => run(argv[3] === "gather" ? ["<gather>"] : argv, opts);
-    return packages.gather(ctx(none)).then(
-      () => expect.unreachable(),
-      (e: unknown) => {
-        expect(e).toBeInstanceOf(PendingChangeError);
-        expect((e as PendingChangeError).packages).toEqual(["prosody"]);
-        const facts: PackagesFacts = { luaVersion: "5.4", installed: new Map([["lua-basexx", "1"], ["lua-cjson", "1"], ["lua-luaossl", "1"], ["lua-inspect", "1"], ["lua-sec", "1"]]), probe: new Map(["basexx", "cjson.safe", "openssl.hmac", "openssl.digest", "inspect", "ssl"].map((m) => [m, "Prosody's Lua interpreter could not be run"])), bundledJwt: true };
-        pending(() => packages.plan({ ...INV, luaVersion: "5.4" }, facts), ["prosody"], /cannot load/);
-        // A module that does not load with Prosody's own interpreter is a failure, not a pending change.
-        failure(() => packages.plan(INV, { ...facts, probe: new Map([...facts.probe].map(([m]) => [m, m === "inspect" ? "module 'inspect' not found" : undefined])) }), /cannot load inspect/);
-      },
-    );
+    const none = parseProsodyLua("@@about-error\nsh: prosodyctl: not found\n@@about\n\n@@pacman\n@@bundled\nno\n", Object.keys(LUA_REQUIRES));
+    pending(() => packages.plan(INV, none), ["prosody"], /cannot tell which Lua version Prosody runs/);
+    const facts: PackagesFacts = { luaVersion: "5.4", installed: new Map([["lua-basexx", "1"], ["lua-cjson", "1"], ["lua-luaossl", "1"], ["lua-inspect", "1"], ["lua-sec", "1"]]), probe: new Map(["basexx", "cjson.safe", "openssl.hmac", "openssl.digest", "inspect", "ssl"].map((m) => [m, "Prosody's Lua interpreter could not be run"])), bundledJwt: true };
+    pending(() => packages.plan({ ...INV, luaVersion: "5.4" }, facts), ["prosody"], /cannot load/);
+    // A module that does not load with Prosody's own interpreter is a failure, not a pending change.
+    failure(() => packages.plan(INV, { ...facts, probe: new Map([...facts.probe].map(([m]) => [m, m === "inspect" ? "module 'inspect' not found" : undefined])) }), /cannot load inspect/);
   });
 
-  it("accounts: no Prosody data directory, or a password its task could not read yet", async () => {
-    const host = new FakeHost({ commands: [{ argv: ["<accounts>"], sudo: true, result: { stdout: "" } }] });
-    const run = host.run.bind(host);
-    host.run = (argv, opts) => run(argv[3] === "accounts" ? ["<accounts>"] : argv, opts);
-    const e = await accounts.gather(ctx(host)).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(PendingChangeError);
-    expect((e as PendingChangeError).packages).toEqual(["prosody"]);
-    const f: AccountFacts = { focus: { exists: false }, jvb: { exists: false }, subscribed: false, focusPasswordNew: true, jvbPassword: "jvb-FAKE", jvbPasswordNew: true };
-    pending(() => accounts.plan(INV, f), ["jicofo"], /focus password is unknown/);
-    pending(() => accounts.plan(INV, { ...f, focusPassword: "focus-FAKE", jvbPassword: undefined }), ["jitsi-videobridge"], /jvb password is unknown/);
+  it("accounts: no Prosody data directory, or a password its task could not read yet", () => {
+    pending(() => accounts.plan(INV, { dataDir: false, subscribed: false }, planEnv()), ["prosody"], /Prosody's data directory does not exist/);
+    const f: AccountsInput = { focus: { exists: false }, jvb: { exists: false }, subscribed: false, focusPasswordNew: true, jvbPassword: "jvb-FAKE", jvbPasswordNew: true };
+    pending(() => planAccounts(INV, f), ["jicofo"], /focus password is unknown/);
+    pending(() => planAccounts(INV, { ...f, focusPassword: "focus-FAKE", jvbPassword: undefined }), ["jitsi-videobridge"], /jvb password is unknown/);
+    // Through the task: nothing handed on by jicofo (skipped as pending) is the same pending change.
+    pending(() => accounts.plan(INV, { dataDir: true, subscribed: false }, planEnv({ handoff: { jvbPassword: { value: "jvb-FAKE", generated: true } } })), ["jicofo"], /focus password is unknown/);
   });
 });
 
 describe("everything else fails the host, pending change or not", () => {
   it("a broken or overridden config file is not a pending change", () => {
-    failure(() => videobridge.plan(INV, { file: file("videobridge { apis { }\n}\n}\n"), ownership: own("jvb"), password: "pw-FAKE", generated: false, others: [] }), /jvb\.conf/);
+    failure(() => videobridge.plan(INV, { file: file("videobridge { }\n# BEGIN provision-managed\n"), ours: null, ownership: own("jvb") }, planEnv({ random: () => "pw-FAKE" })), /jvb\.conf/);
+    failure(() => jicofo.plan(INV, { file: file("jicofo { }\n# END provision-managed\n"), ours: null, ownership: own("jicofo") }, planEnv({ random: () => "pw-FAKE" })), /jicofo\.conf/);
     failure(() => jitsiMeet.plan(INV, file("this is not javascript {{{")), /./);
     failure(() => nginx.plan(INV, { conf: file("http {\n# BEGIN provision-managed\n"), site: null }), /./);
   });
 });
-
-function ctx(host: FakeHost): TaskContext {
-  const state: RunState = { notified: new Set(), written: [], secrets: new Set(), facts: new Map() };
-  return { host, inv: INV, check: true, state, log: () => undefined };
-}

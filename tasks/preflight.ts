@@ -1,40 +1,19 @@
 // Preflight: the host is Arch Linux, we are not root, sudo works without a password.
 import { HostError } from "../src/errors.js";
-import { isArch, parseOsRelease } from "../src/facts/os-release.js";
-import { sections } from "../src/facts/sections.js";
+import { hostBasics, type HostBasics } from "../src/facts/host-basics.js";
+import { isArch } from "../src/facts/os-release.js";
 import { regularPackage, variantPackages } from "../src/platform.js";
 import type { Task } from "../src/task.js";
 
-export interface PreflightFacts {
-  os: Record<string, string>;
-  uid: number;
-  sudo: boolean;
-  sudoMessage: string;
-  /** Host clock minus this machine's, in seconds (tokens minted here must be valid there). */
-  clockSkew: number;
-  /** Installed packages (names only; empty where there is no pacman). */
-  packages: string[];
-}
+export type PreflightFacts = HostBasics;
 
 /** Tokens carry nbf one minute in the past; a larger skew makes fresh tokens "not yet valid" or early-expired. */
 export const MAX_CLOCK_SKEW = 45;
 
-// One round trip: os-release, our uid, whether sudo works without a password, the clock, the package names.
-const GATHER = `cat /etc/os-release 2>/dev/null; echo "@@uid"; id -u; echo "@@sudo"; sudo -n true 2>&1 && echo sudo-ok; echo "@@clock"; date +%s
-echo "@@packages"; pacman -Qq 2>/dev/null; exit 0`;
-
 export const preflight: Task<PreflightFacts> = {
   name: "preflight",
   title: "check the host is Arch Linux with passwordless sudo",
-  async gather({ host }) {
-    const before = Date.now() / 1000;
-    const r = await host.check(["sh", "-c", GATHER]);
-    const after = Date.now() / 1000;
-    const s = sections(r.stdout);
-    const clockSkew = Math.round(Number(s.get("clock")) - (before + after) / 2);
-    const sudo = s.get("sudo") ?? "";
-    return { os: parseOsRelease(s.get("") ?? ""), uid: Number(s.get("uid")), sudo: /sudo-ok$/.test(sudo), sudoMessage: sudo, clockSkew: Number.isFinite(clockSkew) ? clockSkew : 0, packages: (s.get("packages") ?? "").split("\n").filter(Boolean) };
-  },
+  facts: () => hostBasics,
   plan(inv, f) {
     if (!isArch(f.os))
       // Quote what decided (ID, ID_LIKE), then the human name.

@@ -1,6 +1,6 @@
 // Prosody: the per-domain include file we own, and the Include line in prosody.cfg.lua.
 import { configOwnership, type ConfigOwnership } from "../src/facts/config-ownership.js";
-import { readFiles, type FileFact } from "../src/facts/files.js";
+import { file, type FileFact } from "../src/facts/files.js";
 import { PendingChangeError } from "../src/errors.js";
 import { ensureInclude } from "../src/render/prosody-main.js";
 import { prosodyConfigPath, renderProsodyConfig } from "../src/render/prosody.js";
@@ -33,11 +33,9 @@ export function prosodyContent(inv: Inventory): string {
 export const prosody: Task<ProsodyFacts> = {
   name: "prosody",
   title: "Prosody: token-authenticated domain, guest domain, conference and focus components",
-  async gather({ host, inv }) {
+  facts(inv) {
     const path = prosodyConfigPath(inv.jitsi.domain);
-    const files = await readFiles(host, [PROSODY_MAIN, path]);
-    const ownership = await configOwnership(host, UNITS.prosody, path);
-    return { main: files.get(PROSODY_MAIN) ?? null, include: files.get(path) ?? null, ownership };
+    return { main: file(PROSODY_MAIN), include: file(path), ownership: configOwnership(UNITS.prosody, path) };
   },
   plan(inv, f) {
     if (!f.main)

@@ -9,13 +9,12 @@ import type { ServiceFreshness } from "../src/facts/service-freshness.js";
 import { restart, restartOrder } from "./restart.js";
 import { testInventory } from "../test/support/tasks/harness.js";
 
-/** Inline scripts matched by label: `sh -c SCRIPT LABEL ARGS` becomes `<LABEL> ARGS`; timeouts recorded. */
+/** The strict fake (inline scripts matched by label), recording each restart's timeout. */
 class Fake extends FakeHost {
   readonly timeouts: (number | undefined)[] = [];
   override async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-    const label = argv[0] === "sh" && argv[1] === "-c" ? argv[3] : undefined;
-    if (label === "restart") this.timeouts.push(opts.timeoutMs);
-    return super.run(label ? [`<${label}>`, ...argv.slice(4)] : argv, opts);
+    if (argv[3] === "restart") this.timeouts.push(opts.timeoutMs);
+    return super.run(argv, opts);
   }
 }
 

@@ -1,110 +1,10 @@
-// Handlers: validate, then restart each notified service once, in dependency order; roll back on failure.
-import { rollback, tail } from "../src/apply.js";
-import { HostError } from "../src/errors.js";
-import { prosodyLogging, type ProsodyLogging } from "../src/facts/prosody-logging.js";
-import { CLEAR_PENDING, PENDING_RESTARTS, serviceFreshness } from "../src/facts/service-freshness.js";
-import type { Host } from "../src/host/host.js";
+// Handlers: restart each notified service once, in dependency order (validated first, rolled back on failure: src/restart.ts).
+import { serviceFreshness, type ServiceFreshness } from "../src/facts/service-freshness.js";
 import type { Inventory } from "../src/inventory-types.js";
 import { prosodyConfigPath } from "../src/render/prosody.js";
 import { nginxSitePath } from "../src/render/nginx.js";
-import { REPORT_KEYS } from "../src/runner.js";
 import { PATHS, UNIT_ORDER, UNITS } from "../src/platform.js";
-import type { Task, TaskContext } from "../src/task.js";
-
-
-/** Lines of a Prosody log that say a module failed to load. */
-export function moduleLoadErrors(log: string): string[] {
-  return log.split("\n").filter((l) => /Unable to load module|Error initializing module|Failed to load module|module '[^']+' not found|No available SASL mechanisms/i.test(l));
-}
-
-/** How long `systemctl restart` may take before it counts as failed (systemd's default start timeout). */
-export const RESTART_TIMEOUT_S = 90;
-
-// $1 unit, $2 "journal" to watch the unit's journal (else "-"), $3 seconds the restart may take, $4.. log files
-// to watch. Restart (a hanging one is cut off and fails), wait up to 15 s for a verdict, print the state and what
-// the journal and the files got since the restart.
-const RESTART = `unit=$1 journal=$2 limit=$3; shift 3
-sizes=""; for f in "$@"; do sizes="$sizes $(stat -c %s -- "$f" 2>/dev/null || echo 0)"; done
-since=$(date +%s)
-out=$(timeout "$limit" systemctl restart "$unit" 2>&1); rc=$?
-[ $rc -eq 124 ] && out="systemctl restart $unit did not finish within $limit s"
-i=0; while :; do st=$(systemctl is-active "$unit" 2>/dev/null); [ "$st" = active ] || [ "$st" = failed ] || [ $i -ge 30 ] && break; sleep 0.5; i=$((i+1)); done
-{ [ $# -gt 0 ] || [ "$journal" = journal ]; } && [ "$st" = active ] && sleep 1
-echo "@@state $st $rc"; printf '%s\\n' "$out"
-[ "$journal" = journal ] && { echo "@@log journal"; journalctl -u "$unit" --since "@$since" -o cat --no-pager 2>/dev/null | tail -n 500; }
-i=0; for f in "$@"; do i=$((i+1)); s=$(echo $sizes | cut -d' ' -f$i); echo "@@log $f"; tail -c +$((s + 1)) -- "$f" 2>/dev/null; done
-exit 0`;
-
-interface Restarted {
-  unit: string;
-  ok: boolean;
-  problem?: string;
-  lines: string[];
-}
-
-/** Where a unit's errors are watched after its restart: Prosody's from its logging config, others not at all. */
-function watched(unit: string, prosodyLog: ProsodyLogging | null): string[] {
-  if (unit !== UNITS.prosody || !prosodyLog) return ["-"];
-  return [prosodyLog.journal ? "journal" : "-", ...prosodyLog.files];
-}
-
-/**
- * How long `systemctl restart` may take, and the whole restart command: RESTART_TIMEOUT_S and a minute more for the
- * verdict, but never longer than the inventory's SSH_COMMAND_TIMEOUT (one remote command may take that long, no more).
- */
-export function restartLimits(commandTimeoutMs: number): { restartS: number; commandMs: number } {
-  return { restartS: Math.min(RESTART_TIMEOUT_S, Math.max(1, Math.ceil(commandTimeoutMs / 1000))), commandMs: Math.min((RESTART_TIMEOUT_S + 60) * 1000, commandTimeoutMs) };
-}
-
-async function restartUnit(host: Host, unit: string, prosodyLog: ProsodyLogging | null, commandTimeoutMs: number): Promise<Restarted> {
-  const [journal = "-", ...files] = watched(unit, prosodyLog);
-  const limits = restartLimits(commandTimeoutMs);
-  let r;
-  try {
-    r = await host.run(["sh", "-c", RESTART, "restart", unit, journal, String(limits.restartS), ...files], { sudo: true, timeoutMs: limits.commandMs });
-  } catch (e) {
-    // A restart that cannot be seen through (the command timed out, the connection broke) is a failed one.
-    return { unit, ok: false, problem: `the restart of ${unit} did not complete`, lines: [(e as Error).message.split("\n")[0] ?? ""] };
-  }
-  const m = /^@@state (\S*) (\d+)$/m.exec(r.stdout);
-  const state = m?.[1] ?? "unknown";
-  const [head = "", ...logParts] = r.stdout.split(/^@@log .*$/m);
-  const output = head.replace(/^@@state.*$/m, "").trim();
-  // A restart cut off by the timeout failed, even if the unit still reports active (its old process, say).
-  if (m?.[2] === "124") return { unit, ok: false, problem: `the restart of ${unit} did not complete`, lines: tail(`${output}\n${r.stderr}`) };
-  if (state !== "active")
-    return { unit, ok: false, problem: `${unit} is ${state || "not active"} after the restart`, lines: tail(`${output}\n${r.stderr}`) };
-  const errors = moduleLoadErrors(logParts.join("\n"));
-  if (errors.length) return { unit, ok: false, problem: `${unit} logged module load errors after the restart`, lines: errors.slice(-10) };
-  // It runs the configuration on disk: it owes no restart any more.
-  await host.check(["sh", "-c", CLEAR_PENDING, "clear-pending", PENDING_RESTARTS, unit], { sudo: true });
-  return { unit, ok: true, lines: [] };
-}
-
-/** How each service's configuration is checked before it is restarted. */
-export const VALIDATORS: Readonly<Record<string, readonly string[]>> = {
-  prosody: ["prosodyctl", "check", "config"],
-  nginx: ["nginx", "-t"],
-};
-
-/** Run the validator of a unit; the output lines when it rejects the configuration. */
-async function validate(host: Host, unit: string): Promise<string[] | undefined> {
-  const argv = VALIDATORS[unit];
-  if (!argv) return undefined;
-  const r = await host.run(argv, { sudo: true });
-  return r.code === 0 ? undefined : tail(`${r.stdout}\n${r.stderr}`, 20);
-}
-
-async function restoreAndRestart(ctx: TaskContext, units: string[], prosodyLog: ProsodyLogging | null): Promise<string> {
-  const restored = await rollback(ctx.host, ctx.state);
-  const again: string[] = [];
-  for (const u of units) {
-    const r = await restartUnit(ctx.host, u, prosodyLog, ctx.inv.ssh.commandTimeoutMs);
-    again.push(`${u} ${r.ok ? "running again with the previous files" : `still failing: ${r.problem}`}`);
-  }
-  return `restored ${restored.length ? restored.join(", ") : "nothing"}; ${again.join("; ")}`;
-}
-
+import type { Task } from "../src/task.js";
 
 /** The files each service reads that provision manages (or edits): a newer one means the service must restart. */
 export function serviceFiles(inv: Inventory): Map<string, string[]> {
@@ -112,8 +12,8 @@ export function serviceFiles(inv: Inventory): Map<string, string[]> {
   const certs = [d, `auth.${d}`].flatMap((h) => [`${PATHS.certDir}/${h}.crt`, `${PATHS.certDir}/${h}.key`]);
   return new Map([
     [UNITS.prosody, [PATHS.prosodyMain, prosodyConfigPath(d), ...certs]],
-    [UNITS.jicofo, [PATHS.jicofoConf]],
-    [UNITS.videobridge, [PATHS.jvbConf]],
+    [UNITS.jicofo, [PATHS.jicofoConf, PATHS.jicofoProvisionConf]],
+    [UNITS.videobridge, [PATHS.jvbConf, PATHS.jvbProvisionConf]],
     [UNITS.nginx, [PATHS.nginxConf, nginxSitePath(d), `${PATHS.certDir}/${d}.crt`, `${PATHS.certDir}/${d}.key`]],
   ]);
 }
@@ -124,66 +24,24 @@ export function restartOrder(notified: Iterable<string>, owed: Iterable<string>)
   return [...UNIT_ORDER.filter((u) => all.has(u)), ...[...all].filter((u) => !UNIT_ORDER.includes(u)).sort()];
 }
 
-export interface RestartFacts {
-  /** Units to restart, in order. */
-  units: string[];
-  /** Where Prosody's errors go, when Prosody is among the units. */
-  prosodyLog: ProsodyLogging | null;
-  /** Why a unit is restarted when this run did not change it. */
-  why: Record<string, string>;
-}
-
-export const restart: Task<RestartFacts> = {
+export const restart: Task<ServiceFreshness> = {
   name: "restart",
   title: "restart what changed",
-  async gather({ host, inv, state }) {
+  facts: (inv) => serviceFreshness(UNIT_ORDER, serviceFiles(inv)),
+  plan(_inv, f, env) {
     // Besides this run's changes: units enabled but not running (started like a restart), restarts an earlier
     // run owed and never did, and services running since before one of their files changed.
-    const f = await serviceFreshness(host, UNIT_ORDER, serviceFiles(inv));
+    const notified = env?.notified ?? new Set<string>();
     const stopped = UNIT_ORDER.filter((u) => f.states.get(u)?.enabled && !f.states.get(u)?.active);
     const owed = UNIT_ORDER.filter((u) => f.states.get(u)?.enabled && (f.pending.has(u) || f.stale.has(u)));
-    const units = restartOrder(state.notified, [...stopped, ...owed]);
+    const units = restartOrder(notified, [...stopped, ...owed]);
     const why: Record<string, string> = {};
     for (const u of units) {
-      if (state.notified.has(u)) continue;
+      if (notified.has(u)) continue;
       if (stopped.includes(u)) why[u] = "enabled but not running";
       else if (f.pending.has(u)) why[u] = "an earlier run changed its configuration and did not restart it";
       else why[u] = `it runs an older configuration than ${f.stale.get(u)!.join(", ")}`;
     }
-    // Prosody's module-load errors are looked for where its (effective) logging config sends them.
-    const prosodyLog = units.includes(UNITS.prosody) ? await prosodyLogging(host, PATHS.prosodyMain) : null;
-    return { units, prosodyLog, why };
-  },
-  plan(_inv, { units, why }) {
-    return {
-      changes: units.map((u) => ({ kind: "command" as const, summary: `restart ${u}${why[u] ? ` (${why[u]})` : ""}`, argv: ["systemctl", "restart", u], sudo: true })),
-      reason: "nothing changed, every service running: nothing to restart",
-    };
-  },
-  async apply(ctx, _plan, { units, prosodyLog }) {
-    // Validate everything first: a rejected configuration restarts nothing and puts every file back.
-    for (const unit of units) {
-      const problem = await validate(ctx.host, unit);
-      if (problem) {
-        const restored = await rollback(ctx.host, ctx.state);
-        throw new HostError(`${VALIDATORS[unit]!.join(" ")} rejected the new configuration; nothing was restarted and the previous files are back (${restored.join(", ") || "none"})`, {
-          where: ctx.inv.name,
-          lines: problem,
-          fix: `fix the cause above (an inventory value, or a hand edit in the ${unit} configuration) and run again`,
-        });
-      }
-    }
-    const done: string[] = [];
-    for (const unit of units) {
-      ctx.log(`restarting ${unit}`);
-      const r = await restartUnit(ctx.host, unit, prosodyLog, ctx.inv.ssh.commandTimeoutMs);
-      done.push(unit);
-      if (!r.ok) {
-        const recovery = await restoreAndRestart(ctx, done, prosodyLog);
-        ctx.state.facts.set(REPORT_KEYS.restarts, done);
-        throw new HostError(`${r.problem}; rolled back: ${recovery}`, { where: ctx.inv.name, lines: r.lines, fix: "fix the cause above and run again" });
-      }
-    }
-    ctx.state.facts.set(REPORT_KEYS.restarts, done);
+    return { changes: units.length ? [{ kind: "restart", units, why }] : [], reason: "nothing changed, every service running: nothing to restart" };
   },
 };

@@ -1,24 +1,10 @@
-// Verify: prove at the XMPP level that tokens open rooms, guests wait, and everything else is refused.
-import { HostError } from "../src/errors.js";
-import { REPORT_KEYS } from "../src/runner.js";
+// Verify: prove at the XMPP level that tokens open rooms, guests wait, and everything else is refused (src/verify/).
 import type { Task } from "../src/task.js";
-import { formatChecks, verifyHost, type CheckResult } from "../src/verify/index.js";
 
-export const VERIFY_PUBLIC = "verify.public";
-
-export const verify: Task<CheckResult[]> = {
+export const verify: Task<Record<string, never>> = {
   name: "verify",
   title: "verify tokens open rooms and everything else is refused",
-  async gather({ host, inv, state, log }) {
-    log("running checks a–h over XMPP and through nginx");
-    const results = await verifyHost(host, inv, { public: state.facts.get(VERIFY_PUBLIC) === true });
-    state.facts.set(REPORT_KEYS.verification, results);
-    return results;
-  },
-  plan(inv, results) {
-    const failed = results.filter((r) => !r.ok);
-    if (failed.length)
-      throw new HostError(`verification failed: ${failed.map((r) => r.name).join(", ")}`, { where: inv.name, lines: formatChecks(results).split("\n") });
-    return { changes: [], reason: `${results.length}/${results.length} checks passed: ${results.map((r) => r.name).join(", ")}` };
-  },
+  facts: () => ({}),
+  // Nothing to change: the proof runs after the (empty) changes, through the tunnel or, with --public, the public URL.
+  plan: (_inv, _f, env) => ({ changes: [], proof: { kind: "verify", public: env?.public === true } }),
 };

@@ -1,6 +1,6 @@
 // Who must own a service's configuration file that holds a secret (jicofo.conf, jvb.conf): what the package's
 // tmpfiles.d rules set at every boot when they cover it, else root and the group the service runs as, 0640.
-import type { Host } from "../host/host.js";
+import type { Fact } from "./fact.js";
 import { parseServiceAccounts, SERVICE_ACCOUNTS, type ServiceAccount } from "./service-account.js";
 import { ownershipOf, parseTmpfiles, TMPFILES, type Ownership } from "./tmpfiles.js";
 
@@ -25,10 +25,16 @@ export function decideOwnership(unit: string, account: ServiceAccount, t: Owners
 // $1 the service-accounts script, $2 the tmpfiles script, $3 unit, $4 path: both answers in one round trip.
 const BOTH = `sh -c "$1" accounts "$3"; echo "@@@tmpfiles"; sh -c "$2" tmpfiles "$4"`;
 
-/** The service's account and the tmpfiles rules for `path`, read in one command; then decided. */
-export async function configOwnership(host: Host, unit: string, path: string): Promise<ConfigOwnership> {
-  const r = await host.check(["sh", "-c", BOTH, "config-ownership", SERVICE_ACCOUNTS, TMPFILES, unit, path]);
-  const [accounts = "", tmpfiles = ""] = r.stdout.split(/^@@@tmpfiles$/m);
-  const account = parseServiceAccounts(accounts, [unit]).get(unit) ?? { user: null, group: null };
-  return decideOwnership(unit, account, ownershipOf(path, parseTmpfiles(tmpfiles)));
+/** The fact: the service's account and the tmpfiles rules for `path`, read together; then decided. */
+export function configOwnership(unit: string, path: string): Fact<ConfigOwnership> {
+  return {
+    name: "config-ownership",
+    script: BOTH,
+    args: [SERVICE_ACCOUNTS, TMPFILES, unit, path],
+    parse(stdout) {
+      const [accounts = "", tmpfiles = ""] = stdout.split(/^@@@tmpfiles$/m);
+      const account = parseServiceAccounts(accounts, [unit]).get(unit) ?? { user: null, group: null };
+      return decideOwnership(unit, account, ownershipOf(path, parseTmpfiles(tmpfiles)));
+    },
+  };
 }

@@ -1,4 +1,4 @@
-// readFiles through a real sh on this machine: regular files, absent paths, and files that exist but cannot be read
+// The file fact through a real sh on this machine: regular files, absent paths, and files that exist but cannot be read
 // (a read error, a FIFO, a directory) — those fail naming the path, never read as empty or as absent.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { HostError } from "../errors.js";
 import { checkError } from "../host/remote-command.js";
 import type { Host, RunResult } from "../host/host.js";
-import { readFiles } from "./files.js";
+import { readFact } from "./fact.js";
+import { file } from "./files.js";
 
 const dir = mkdtempSync(join(tmpdir(), "read-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,19 +30,18 @@ const local = {
   },
 } as unknown as Host;
 
-describe("readFiles (real sh)", () => {
+describe("file fact (real sh)", () => {
   it("reads regular files with owner, group and mode; an absent path is null", async () => {
     const f = join(dir, "a.conf");
     writeFileSync(f, "x = 1\n", { mode: 0o640 });
-    const got = await readFiles(local, [f, join(dir, "absent.conf")]);
-    expect(got.get(f)).toMatchObject({ content: "x = 1\n", mode: 0o640 });
-    expect(got.get(join(dir, "absent.conf"))).toBeNull();
+    expect(await readFact(local, file(f))).toMatchObject({ content: "x = 1\n", mode: 0o640 });
+    expect(await readFact(local, file(join(dir, "absent.conf")))).toBeNull();
   });
 
   // Regression (docs/failure-modes.md #21): an unreadable jicofo.conf was read as an empty file, so the run planned to replace it
   // with only its managed block (the package's settings and the focus password gone).
   it("a file that exists but cannot be read fails, naming it and the error, instead of reading as empty", async () => {
-    const err = await readFiles(local, [join(dir, "a.conf"), "/proc/self/mem"]).catch((e: Error) => e);
+    const err = await readFact(local, file("/proc/self/mem")).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as HostError).format()).toMatch(/provision-read: cannot read \/proc\/self\/mem/);
   });
@@ -52,7 +52,7 @@ describe("readFiles (real sh)", () => {
     const sub = join(dir, "dir.conf");
     mkdirSync(sub);
     for (const [p, kind] of [[fifo, "fifo"], [sub, "directory"]] as const) {
-      const err = await readFiles(local, [p]).catch((e: Error) => e);
+      const err = await readFact(local, file(p)).catch((e: Error) => e);
       expect(err, p).toBeInstanceOf(Error);
       expect((err as HostError).format()).toContain(`${p} exists but is not a regular file (${kind})`);
     }

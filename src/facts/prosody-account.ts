@@ -1,5 +1,43 @@
-// Does an XMPP password match what Prosody's internal_hashed storage holds (SCRAM-SHA-1 stored_key)?
+// The accounts jicofo and the bridge log in with, as Prosody stores them, and whether a password matches what
+// Prosody's internal_hashed storage holds (SCRAM-SHA-1 stored_key).
 import { createHash, createHmac, pbkdf2Sync } from "node:crypto";
+import type { Fact } from "./fact.js";
+import { parseProsodyAbout } from "./prosody-about.js";
+import { sections } from "./sections.js";
+
+export interface StoredAccounts {
+  /** Prosody's data directory exists. */
+  dataDir: boolean;
+  /** The stored account files (accounts/<user>.dat), when they exist. */
+  focus?: string;
+  jvb?: string;
+  /** The focus component is in focus@auth's roster. */
+  subscribed: boolean;
+}
+
+// $1 auth host storage dir name, $2 focus component. Prints the data dir and which accounts/roster entries exist.
+// Without a readable config (prosodyctl about fails), Arch's default data directory is assumed.
+const ACCOUNTS = `d=$(prosodyctl about 2>/dev/null | sed -n 's/^Data directory: *//p'); d=\${d:-/var/lib/prosody}
+[ -d "$d" ] && echo "Data directory: $d"
+for u in focus jvb; do [ -f "$d/$1/accounts/$u.dat" ] && { echo "@@$u"; cat "$d/$1/accounts/$u.dat"; }; done
+grep -qF "$2" "$d/$1/roster/focus.dat" 2>/dev/null && echo "@@subscribed"
+exit 0`;
+
+/** Prosody's datamanager encoding of a host name in storage paths (every non-alphanumeric byte as %xx). */
+export function storeName(host: string): string {
+  return host.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/** Pure: ACCOUNTS's output. */
+export function parseStoredAccounts(stdout: string): StoredAccounts {
+  const s = sections(stdout);
+  return { dataDir: parseProsodyAbout(stdout).dataDir !== undefined, focus: s.get("focus"), jvb: s.get("jvb"), subscribed: s.has("subscribed") };
+}
+
+/** The fact: focus@ and jvb@ of `authHost`, and whether `focusComponent` is subscribed to focus@. */
+export function storedAccounts(authHost: string, focusComponent: string): Fact<StoredAccounts> {
+  return { name: "accounts", script: ACCOUNTS, args: [storeName(authHost), focusComponent], parse: parseStoredAccounts };
+}
 
 export interface ScramRecord {
   salt: string;

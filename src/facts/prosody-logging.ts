@@ -2,7 +2,7 @@
 // (Includes resolved, globals only, the way core.loggingmanager reads the `log` option). Arch's package logs to
 // syslog (the journal) with the file sinks commented out; an operator may log to files instead. The restart task
 // watches whatever this says.
-import type { Host } from "../host/host.js";
+import type { Fact } from "./fact.js";
 import { sections } from "./sections.js";
 
 export interface ProsodyLogging {
@@ -75,8 +75,7 @@ export function parseLogSinks(output: string): ProsodyLogging {
   return { files, journal, ...(problem !== undefined ? { problem } : {}) };
 }
 
-/** Prosody's effective error-log destinations, read with Prosody's own config loader (as root). */
-export async function prosodyLogging(host: Host, configPath: string): Promise<ProsodyLogging> {
-  const r = await host.check(["sh", "-c", LOG_SINKS, "prosody-log-sinks", LOG_SINKS_LUA, configPath], { sudo: true });
-  return parseLogSinks(r.stdout);
+/** The fact: Prosody's effective error-log destinations, read with Prosody's own config loader (as root). */
+export function prosodyLogging(configPath: string): Fact<ProsodyLogging> {
+  return { name: "prosody-log-sinks", script: LOG_SINKS, args: [LOG_SINKS_LUA, configPath], parse: parseLogSinks };
 }

@@ -1,7 +1,7 @@
 // The user and group each service runs as, read from the service itself: its unit's User= and Group=, else the
 // primary group of that user. Package releases differ (the AUR's sysusers files put jicofo and jvb in a shared
 // `jitsi` group; other builds give each its own), so nothing here is assumed.
-import type { Host } from "../host/host.js";
+import type { Fact } from "./fact.js";
 import { sections } from "./sections.js";
 
 export interface ServiceAccount {
@@ -34,8 +34,7 @@ export function parseServiceAccounts(output: string, units: readonly string[]): 
   return out;
 }
 
-/** User and group of each unit, in one round trip. */
-export async function serviceAccounts(host: Host, units: readonly string[]): Promise<Map<string, ServiceAccount>> {
-  const r = await host.check(["sh", "-c", SERVICE_ACCOUNTS, "service-accounts", ...units]);
-  return parseServiceAccounts(r.stdout, units);
+/** The fact: the user and group a unit runs as. */
+export function serviceAccount(unit: string): Fact<ServiceAccount> {
+  return { name: "service-accounts", script: SERVICE_ACCOUNTS, args: [unit], parse: (stdout) => parseServiceAccounts(stdout, [unit]).get(unit)! };
 }

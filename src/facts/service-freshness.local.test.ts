@@ -10,13 +10,14 @@ import { CLEAR_PENDING, FRESHNESS, MARK_PENDING, parseFreshness } from "./servic
 const dir = mkdtempSync(join(tmpdir(), "freshness-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const STARTED = 1_800_000_000;
-// is-enabled / is-active print one line per unit; show prints prosody's start time, nothing for jicofo (never started).
+// is-enabled / is-active print one line per unit (is-enabled nothing for a unit that does not exist, "absent"); show
+// prints prosody's start time, nothing for jicofo (never started).
 writeFileSync(
   join(dir, "systemctl"),
   `#!/bin/sh
 case $1 in
-  is-enabled) shift; for u in "$@"; do echo enabled; done ;;
-  is-active) shift; for u in "$@"; do echo active; done ;;
+  is-enabled) shift; for u in "$@"; do [ "$u" = absent ] || echo enabled; done ;;
+  is-active) shift; for u in "$@"; do [ "$u" = absent ] && echo inactive || echo active; done ;;
   show) for a in "$@"; do u=$a; done; [ "$u" = prosody ] && echo @${STARTED}; [ "$u" = jicofo ] && echo "" ;;
 esac`,
 );
@@ -49,5 +50,11 @@ describe("service freshness scripts", () => {
     expect(Object.fromEntries(f.stale)).toEqual({ prosody: [newer] });
     expect([...f.pending]).toEqual(["jicofo"]);
     expect(f.states.get("prosody")).toEqual({ enabled: true, active: true });
+  });
+
+  it("asks one unit at a time when systemctl skips a unit that does not exist (its package is not installed yet)", () => {
+    const out = sh(FRESHNESS, pending, "3", "prosody", "absent", "jicofo");
+    const f = parseFreshness(out, ["prosody", "absent", "jicofo"])!;
+    expect(Object.fromEntries(f.states)).toEqual({ prosody: { enabled: true, active: true }, absent: { enabled: false, active: false }, jicofo: { enabled: true, active: true } });
   });
 });

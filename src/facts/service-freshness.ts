@@ -8,7 +8,7 @@
 // Both, because neither is enough alone: the record cannot see hand edits; times have one-second resolution
 // (systemctl's unix timestamps), so a write in the same second as the restart that preceded it is seen only by
 // the record.
-import type { Host } from "../host/host.js";
+import type { Fact } from "./fact.js";
 import { sections } from "./sections.js";
 import { parseUnitStates, type UnitState } from "./units.js";
 
@@ -24,10 +24,18 @@ export interface ServiceFreshness {
 }
 
 // $1 the pending file; $2 the number of units N; the N units; then pairs "unit file" for the staleness check.
+// One systemctl call per question for all units; it prints nothing for a unit that does not exist (its package is
+// not installed yet), so then one unit at a time.
 export const FRESHNESS = `pending=$1 n=$2; shift 2
 units=""; i=0; while [ $i -lt $n ]; do units="$units $1"; shift; i=$((i+1)); done
-echo "@@enabled"; systemctl is-enabled $units 2>/dev/null
-echo "@@active"; systemctl is-active $units 2>/dev/null
+lines() { printf '%s\\n' "$1" | grep -c .; }
+e=$(systemctl is-enabled $units 2>/dev/null); a=$(systemctl is-active $units 2>/dev/null)
+if [ "$(lines "$e")" -ne "$n" ] || [ "$(lines "$a")" -ne "$n" ]; then
+  e=$(for u in $units; do x=$(systemctl is-enabled "$u" 2>/dev/null); echo "\${x:-missing}"; done)
+  a=$(for u in $units; do x=$(systemctl is-active "$u" 2>/dev/null); echo "\${x:-inactive}"; done)
+fi
+echo "@@enabled"; printf '%s\\n' "$e"
+echo "@@active"; printf '%s\\n' "$a"
 echo "@@pending"; cat -- "$pending" 2>/dev/null
 echo "@@stale"
 last=""
@@ -53,23 +61,19 @@ export function parseFreshness(output: string, units: readonly string[]): Servic
   return { states, pending, stale };
 }
 
-/** Unit states, owed restarts and stale services, in one command (as root: the record is root-only). */
-export async function serviceFreshness(host: Host, units: readonly string[], files: ReadonlyMap<string, readonly string[]>): Promise<ServiceFreshness> {
+/** The fact: unit states, owed restarts and stale services (as root: the record is root-only). */
+export function serviceFreshness(units: readonly string[], files: ReadonlyMap<string, readonly string[]>): Fact<ServiceFreshness> {
   const pairs = [...files].flatMap(([u, fs]) => fs.flatMap((f) => [u, f]));
-  const r = await host.check(["sh", "-c", FRESHNESS, "service-freshness", PENDING_RESTARTS, String(units.length), ...units, ...pairs], { sudo: true });
-  const parsed = parseFreshness(r.stdout, units);
-  if (parsed) return parsed;
-  // A unit that does not exist makes is-enabled print nothing for it: ask one unit at a time.
-  const states = new Map<string, UnitState>();
-  let pending = new Set<string>();
-  let stale = new Map<string, string[]>();
-  for (const u of units) {
-    const one = await host.check(["sh", "-c", FRESHNESS, "service-freshness", PENDING_RESTARTS, "1", u, ...pairs], { sudo: true });
-    const p = parseFreshness(one.stdout, [u]);
-    states.set(u, p?.states.get(u) ?? { enabled: false, active: false });
-    if (p) ({ pending, stale } = p);
-  }
-  return { states, pending, stale };
+  return {
+    name: "service-freshness",
+    script: FRESHNESS,
+    args: [PENDING_RESTARTS, String(units.length), ...units, ...pairs],
+    parse(stdout) {
+      const parsed = parseFreshness(stdout, units);
+      if (!parsed) throw new Error(`systemctl did not report the state of every unit (${units.join(", ")})`);
+      return parsed;
+    },
+  };
 }
 
 // mark_pending FILE UNIT...: record that the units owe a restart (before the change that makes them owe it).

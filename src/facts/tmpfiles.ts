@@ -3,7 +3,6 @@
 //   Z /etc/jicofo 0600 jicofo jitsi
 // so a file written there with anything else is reset at the next boot; a provisioner that used other modes would
 // find (and "fix") a change after every reboot. Tasks that write such files take what the rules say.
-import type { Host } from "../host/host.js";
 
 export interface TmpfilesRule {
   /** tmpfiles.d line type (z, Z, f, F, d, …; without ! / + / - modifiers). */
@@ -81,11 +80,4 @@ export function ownershipOf(path: string, rules: readonly TmpfilesRule[]): Owner
     ...(rule.mode !== undefined ? { mode: rule.mode } : {}),
     rule: `${rule.type} ${rule.path} ${rule.mode !== undefined ? rule.mode.toString(8).padStart(4, "0") : "-"} ${rule.user ?? "-"} ${rule.group ?? "-"} (${rule.source})`,
   };
-}
-
-/** The tmpfiles.d ownership of each path, in one round trip. */
-export async function tmpfilesOwnership(host: Host, paths: readonly string[]): Promise<Map<string, Ownership>> {
-  const r = await host.check(["sh", "-c", TMPFILES, "tmpfiles", ...paths]);
-  const rules = parseTmpfiles(r.stdout);
-  return new Map(paths.map((p) => [p, ownershipOf(p, rules)]));
 }

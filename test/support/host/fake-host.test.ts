@@ -1,7 +1,9 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { HostError } from "../../../src/errors.js";
-import { FakeHost } from "./fake-host.js";
+import { readBatch } from "../../../src/facts/collect.js";
+import { factKey, type Fact } from "../../../src/facts/fact.js";
+import { ANY_ARGS, FakeHost } from "./fake-host.js";
 
 describe("FakeHost", () => {
   it("returns the configured results for expected commands, in order", async () => {
@@ -116,5 +118,25 @@ describe("FakeHost", () => {
     await expect(h.run(["echo"], { user: "x" })).rejects.toThrow(/sudo/);
     await h.close();
     await expect(h.run(["true"])).rejects.toThrow(/after close/);
+  });
+
+  it("matches an inline script by its label and arguments (or any further arguments), and nothing else", async () => {
+    const h = new FakeHost({ ordered: false, commands: [{ argv: ["<read>", "/a"], sudo: true }, { argv: ["<lock>", "/run/lock", ANY_ARGS], sudo: true }] });
+    await h.run(["sh", "-c", "for f in ...", "lock", "/run/lock", "me", ""], { sudo: true });
+    await expect(h.run(["sh", "-c", "other text", "read", "/b"], { sudo: true })).rejects.toThrow(/unexpected command \[sudo\] \["<read>","\/b"\]/);
+    await h.run(["sh", "-c", "any text", "read", "/a"], { sudo: true });
+    expect(() => h.assertDone()).toThrow(/unexpected command/);
+  });
+
+  it("answers a batch of facts fact by fact, and fails a fact it has no answer for", async () => {
+    const f = (name: string, ...args: string[]): Fact<string> => ({ name, script: "echo", args, parse: (s) => s });
+    const h = new FakeHost({ commands: [{ batch: { facts: { one: "1\n", two: (args) => ({ code: 2, stdout: "", stderr: `no ${args[0]}\n` }) } }, sudo: true }] });
+    const { known } = await readBatch(h, [f("one"), f("two", "x")]);
+    expect(known.get(factKey(f("one")))).toEqual({ value: "1\n" });
+    expect(String((known.get(factKey(f("two", "x"))) as { error: Error }).error.message)).toMatch(/`two script x` failed with exit code 2/);
+    h.assertDone();
+    const strict = new FakeHost({ commands: [{ batch: { facts: {} }, sudo: true }] });
+    await expect(readBatch(strict, [f("three")])).rejects.toThrow(/batch reads fact three/);
+    expect(() => strict.assertDone()).toThrow(/batch reads fact three/);
   });
 });

@@ -3,10 +3,28 @@ import type { Duplex } from "node:stream";
 import { HostError } from "../../../src/errors.js";
 import { checkError, commandLine, receiveUpload, WRITE_INCOMPLETE_EXIT, writeError, writeFileStdin } from "../../../src/host/remote-command.js";
 import type { Host, RunOptions, RunResult, WriteOptions } from "../../../src/host/host.js";
+import { decodeBatch, encodeBatch, type FactOutput } from "../../../src/facts/batch.js";
 
-/** One command the test expects, and what it returns. */
+/** How a fake answers one fact of a batch: its output (exit 0), or the whole outcome, or a function of its arguments. */
+export type FactAnswer = string | FactOutput | ((args: string[]) => string | FactOutput);
+
+/** A batch of facts (src/facts/batch.ts): the lock's outcome when the batch takes it, and each fact's answer by name. */
+export interface ExpectedBatch {
+  /** The batch must take the lock (with this outcome; default 0 = taken), or must not (undefined). */
+  lock?: { code?: number; stdout?: string };
+  /** Every fact the batch reads must have an answer here. */
+  facts: Record<string, FactAnswer>;
+}
+
+/**
+ * One command the test expects, and what it returns. `argv` is matched exactly, except that `["<label>", ...args]`
+ * matches an inline script `sh -c SCRIPT label ...args` (its text is its module's business); `batch` matches a batch
+ * of facts and answers it fact by fact.
+ */
 export interface ExpectedCommand {
-  argv: readonly string[];
+  /** Each element must equal the call's, or (a RegExp) match it. */
+  argv?: readonly (string | RegExp)[];
+  batch?: ExpectedBatch;
   sudo?: boolean;
   /** sudo target user. */
   user?: string;
@@ -18,6 +36,10 @@ export interface ExpectedCommand {
   result?: Partial<RunResult>;
   /** Reject with this instead of returning (e.g. a HostError for a timeout). */
   error?: Error;
+  /** Called when the command starts (a test's hook into "the command is running"). */
+  onStart?: () => void;
+  /** Return only once this settles (`new Promise(() => {})`: a command stuck on the host). */
+  until?: Promise<unknown>;
 }
 
 export interface FakeHostOptions {
@@ -52,12 +74,32 @@ export interface RecordedWrite extends WriteOptions {
   content: string;
 }
 
-function show(c: { argv: readonly string[]; sudo?: boolean; user?: string }): string {
-  return `${c.sudo ? `[sudo${c.user ? ` -u ${c.user}` : ""}] ` : ""}${JSON.stringify(c.argv)}`;
+function show(c: { argv?: readonly (string | RegExp)[]; batch?: ExpectedBatch; sudo?: boolean; user?: string }): string {
+  const what = c.batch ? `batch${c.batch.lock ? " with the lock" : ""} of ${Object.keys(c.batch.facts).join(", ") || "no facts"}` : JSON.stringify(c.argv?.map(String));
+  return `${c.sudo ? `[sudo${c.user ? ` -u ${c.user}` : ""}] ` : ""}${what}`;
 }
 
-function sameArgv(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** A call as tests name it: a batch as `batch`, an inline script `sh -c SCRIPT label ...` as `<label> ...`. */
+function label(argv: readonly string[]): string[] {
+  if (decodeBatch(argv)) return ["batch"];
+  return argv[0] === "sh" && argv[1] === "-c" && argv.length > 3 ? [`<${argv[3]}>`, ...argv.slice(4)] : [...argv];
+}
+
+/** Expected argv matches the call; for an inline script (`<label>`), a last element "…" stands for any further arguments. */
+function sameArgv(expected: readonly (string | RegExp)[], call: readonly string[]): boolean {
+  const same = (a: readonly (string | RegExp)[], b: readonly string[]) => a.length === b.length && a.every((x, i) => (x instanceof RegExp ? x.test(b[i]!) : x === b[i]));
+  if (same(expected, call)) return true;
+  if (typeof expected[0] !== "string" || !/^<.+>$/.test(expected[0])) return false;
+  const got = label(call);
+  return expected.at(-1) === ANY_ARGS ? same(expected.slice(0, -1), got.slice(0, expected.length - 1)) : same(expected, got);
+}
+
+/** The last element of an expected `<label>` argv that stands for any further arguments. */
+export const ANY_ARGS = "…";
+
+function sameBatch(e: ExpectedBatch, argv: readonly string[]): boolean {
+  const b = decodeBatch(argv);
+  return b !== undefined && (e.lock !== undefined) === (b.lock !== undefined);
 }
 
 function sameEnv(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
@@ -107,7 +149,7 @@ export class FakeHost implements Host {
 
   private matches(e: ExpectedCommand, call: RecordedCall): boolean {
     return (
-      sameArgv(e.argv, call.argv) &&
+      (e.batch ? sameBatch(e.batch, call.argv) : sameArgv(e.argv ?? [], call.argv)) &&
       (e.sudo ?? false) === call.sudo &&
       e.user === call.user &&
       (e.stdin === undefined || e.stdin === call.stdin) &&
@@ -125,11 +167,28 @@ export class FakeHost implements Host {
     if (idx < 0) {
       const next = this.ordered && this.pending[0] ? `\n  expected next: ${show(this.pending[0])}` : "";
       const rest = this.pending.length ? this.pending.map((e) => `\n    ${show(e)}`).join("") : " (none)";
-      this.fail(`unexpected command ${show(call)}${opts.stdin !== undefined ? " (with stdin)" : ""}${next}\n  still expected:${rest}`);
+      this.fail(`unexpected command ${show({ ...call, argv: label(call.argv) })}${opts.stdin !== undefined ? " (with stdin)" : ""}${next}\n  still expected:${rest}`);
     }
     const [e] = this.pending.splice(idx, 1);
     if (e!.error) throw e!.error;
+    e!.onStart?.();
+    if (e!.until) await e!.until;
+    if (e!.batch) return this.answer(e!.batch, argv);
     return { code: 0, stdout: "", stderr: "", ...e!.result };
+  }
+
+  /** Answer a batch fact by fact; a fact without an answer is a problem (strict). */
+  private answer(e: ExpectedBatch, argv: readonly string[]): RunResult {
+    const b = decodeBatch(argv)!;
+    const lock = e.lock ? { code: e.lock.code ?? 0, stdout: e.lock.stdout ?? "" } : undefined;
+    if (lock && lock.code !== 0 && lock.code !== 5) return { code: lock.code, stdout: encodeBatch(b.tag, lock, []), stderr: "" };
+    const outputs = b.facts.map((f) => {
+      const a = e.facts[f.name];
+      if (a === undefined) this.fail(`batch reads fact ${f.name} ${JSON.stringify(f.args)}, which the test gives no answer for; answers: ${Object.keys(e.facts).join(", ") || "(none)"}`);
+      const got = typeof a === "function" ? a(f.args) : a;
+      return typeof got === "string" ? { code: 0, stdout: got, stderr: "" } : got;
+    });
+    return { code: 0, stdout: encodeBatch(b.tag, lock, outputs), stderr: "" };
   }
 
   /** Like run; a non-zero exit becomes a HostError, as on the real host. */
