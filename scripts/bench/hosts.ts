@@ -6,7 +6,7 @@ const started = new Set<string>();
 let teardownPromise: Promise<void> | undefined;
 
 /** Bring up `names` (state jitsi-installed) in batches of `batch`; each is recorded before it starts, so a Ctrl-C tears it down. */
-export async function upHosts(names: string[], batch = 10): Promise<SandboxHost[]> {
+export async function upHosts(names: string[], batch = 5): Promise<SandboxHost[]> {
   const hosts: SandboxHost[] = [];
   for (let i = 0; i < names.length; i += batch) {
     hosts.push(
@@ -14,7 +14,8 @@ export async function upHosts(names: string[], batch = 10): Promise<SandboxHost[
         names.slice(i, i + batch).map(async (name) => {
           started.add(name);
           try {
-            return await upHost(name, { state: "jitsi-installed" });
+            // A loaded 2-core machine starts sshd slowly: give it three minutes rather than one.
+            return await upHost(name, { state: "jitsi-installed", timeoutMs: 180_000 });
           } catch (e) {
             // Someone else's host of that name: leave it alone.
             if (/already exists/.test(String(e))) started.delete(name);
