@@ -1,6 +1,6 @@
 // nginx: the site that serves the web app and proxies /http-bind and /xmpp-websocket to Prosody (docs/jitsi.md §3.4).
 import { PendingChangeError } from "../src/errors.js";
-import { file, type FileFact } from "../src/facts/files.js";
+import { file, renderedFile, type FileFact } from "../src/facts/files.js";
 import type { Inventory } from "../src/inventory-types.js";
 import { ensureNginxInclude, nginxSitePath, renderNginxSite } from "../src/render/nginx.js";
 import type { Change, Task } from "../src/task.js";
@@ -30,7 +30,8 @@ export function siteContent(inv: Inventory): string {
 export const nginx: Task<NginxFacts> = {
   name: "nginx",
   title: "nginx: the web app over HTTPS, BOSH and WebSocket proxied to Prosody",
-  facts: (inv) => ({ conf: file(PATHS.nginxConf), site: file(nginxSitePath(inv.jitsi.domain)) }),
+  // The site is ours, rendered whole and without secrets: compared on the host, carried back only when it differs.
+  facts: (inv) => ({ conf: file(PATHS.nginxConf), site: renderedFile(nginxSitePath(inv.jitsi.domain), siteContent(inv)) }),
   plan(inv, f) {
     if (!f.conf) throw new PendingChangeError(`${PATHS.nginxConf} does not exist`, ["nginx"], { where: inv.name, fix: "install nginx (the bootstrap task does)" });
     const changes: Change[] = [];

@@ -9,7 +9,7 @@ import type { HostError } from "../errors.js";
 import { checkError } from "../host/remote-command.js";
 import type { Host, RunResult } from "../host/host.js";
 import { readFact } from "./fact.js";
-import { file } from "./files.js";
+import { file, renderedFile } from "./files.js";
 
 const dir = mkdtempSync(join(tmpdir(), "read-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,5 +56,18 @@ describe("file fact (real sh)", () => {
       expect(err, p).toBeInstanceOf(Error);
       expect((err as HostError).format()).toContain(`${p} exists but is not a regular file (${kind})`);
     }
+  });
+});
+
+describe("rendered file fact (real sh)", () => {
+  it("an unchanged file is compared on the host and not carried back; a changed one comes with its content", async () => {
+    const f = join(dir, "site.conf");
+    writeFileSync(f, "server {}\n", { mode: 0o644 });
+    const same = renderedFile(f, "server {}\n");
+    const raw = await run(["sh", "-c", same.script, same.name, ...same.args]);
+    expect(raw.stdout).not.toContain(Buffer.from("server {}\n").toString("base64"));
+    expect(await readFact(local, same)).toMatchObject({ content: "server {}\n", mode: 0o644 });
+    expect(await readFact(local, renderedFile(f, "server { listen 443; }\n"))).toMatchObject({ content: "server {}\n" });
+    expect(await readFact(local, renderedFile(join(dir, "none.conf"), "x"))).toBeNull();
   });
 });
