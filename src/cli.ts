@@ -8,7 +8,6 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import type { RunFlags } from "./cli-run.js";
 import { EXIT, EXIT_MEANINGS, ProvisionError, UsageError } from "./errors.js";
-import { handleInterrupts } from "./interrupt.js";
 import { errorText } from "./output/error-text.js";
 import { didYouMean } from "./suggest.js";
 
@@ -140,7 +139,11 @@ if (isMain) {
   // Ctrl-C / SIGTERM: the run stops, every host lock is released (bounded time), and the exit code is 130 / 143.
   const controller = new AbortController();
   const running = main(process.argv, { signal: controller.signal });
-  handleInterrupts({ controller, settled: running, exit: (code) => process.exit(code), write: (t) => process.stderr.write(t) });
+  // Loaded beside the run, not before it (it brings the lock code): a signal in the first milliseconds, before any
+  // host is reached, ends the process the default way, with nothing to release.
+  void import("./interrupt.js").then(({ handleInterrupts }) =>
+    handleInterrupts({ controller, settled: running, exit: (code) => process.exit(code), write: (t) => process.stderr.write(t) }),
+  );
   running.then((code) => {
     // Once interrupted, the interrupt handler exits (after releasing what is still locked).
     if (!controller.signal.aborted) process.exit(code);
