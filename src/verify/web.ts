@@ -37,18 +37,35 @@ function get(target: WebTarget, domain: string, path: string, timeoutMs: number)
   });
 }
 
-/** Run check h against nginx: config.js over HTTPS, then a token login over wss://…/xmpp-websocket. */
+/**
+ * Run check h against nginx: config.js over HTTPS and a token login over wss://…/xmpp-websocket, both at once (two
+ * connections, two tunnel channels); config.js's verdict is reported first, as when they ran one after the other.
+ */
 export async function webPath(inv: Inventory, target: WebTarget, timeoutMs: number): Promise<CheckResult> {
   const { id, name } = WEB_CHECK;
   const domain = inv.jitsi.domain;
-  const fail = (detail: string): CheckResult => ({ id, name, ok: false, detail });
+  const [configJsProblem, loginProblem] = await Promise.all([configJsProblemOf(inv, target, timeoutMs), loginProblemOf(inv, target, timeoutMs)]);
+  const problem = configJsProblem ?? loginProblem;
+  if (problem) return { id, name, ok: false, detail: problem };
+  return { id, name, ok: true, detail: `https://${domain}/config.js served; a token logged in through wss://${domain}/xmpp-websocket (nginx → Prosody)` };
+}
+
+/** Why nginx does not serve the right config.js; undefined when it does. */
+async function configJsProblemOf(inv: Inventory, target: WebTarget, timeoutMs: number): Promise<string | undefined> {
+  const domain = inv.jitsi.domain;
   try {
     const cfg = await get(target, domain, "/config.js", timeoutMs);
-    if (cfg.status !== 200) return fail(`https://${domain}/config.js answered HTTP ${cfg.status} through nginx (is the nginx site in place and nginx restarted?)`);
-    if (!cfg.body.includes(inv.jitsi.guestDomain)) return fail(`https://${domain}/config.js does not name the guest domain ${inv.jitsi.guestDomain}: nginx serves another config.js than /etc/webapps/jitsi-meet/config.js`);
+    if (cfg.status !== 200) return `https://${domain}/config.js answered HTTP ${cfg.status} through nginx (is the nginx site in place and nginx restarted?)`;
+    if (!cfg.body.includes(inv.jitsi.guestDomain)) return `https://${domain}/config.js does not name the guest domain ${inv.jitsi.guestDomain}: nginx serves another config.js than /etc/webapps/jitsi-meet/config.js`;
+    return undefined;
   } catch (e) {
-    return fail(`nginx does not serve https://${domain}/config.js: ${(e as Error).message}`);
+    return `nginx does not serve https://${domain}/config.js: ${(e as Error).message}`;
   }
+}
+
+/** Why a valid token cannot log in through nginx's /xmpp-websocket; undefined when it can. */
+async function loginProblemOf(inv: Inventory, target: WebTarget, timeoutMs: number): Promise<string | undefined> {
+  const domain = inv.jitsi.domain;
   const room = `provision-verify-web-${Date.now().toString(36)}`;
   const token = await mintToken(inv, { room, ttlSeconds: 120, name: "provision verify" });
   const wsBase = target.baseUrl.replace(/^https:/, "wss:");
@@ -56,13 +73,13 @@ export async function webPath(inv: Inventory, target: WebTarget, timeoutMs: numb
   let s: XmppSession | undefined;
   try {
     s = await XmppSession.connect({ endpoint, to: domain, domain, room, token, timeoutMs });
-    if (!s.mechanisms.includes("ANONYMOUS")) return fail(`through nginx, Prosody offered no ANONYMOUS login to a valid token (the token is lost on the way: check the /xmpp-websocket proxy passes ?token= and Authorization)`);
+    if (!s.mechanisms.includes("ANONYMOUS")) return `through nginx, Prosody offered no ANONYMOUS login to a valid token (the token is lost on the way: check the /xmpp-websocket proxy passes ?token= and Authorization)`;
     const sasl = await s.authAnonymous();
-    if (!sasl.ok) return fail(`a valid token was refused through nginx: ${describeSaslFailure(sasl.failure)} (check the /xmpp-websocket proxy passes the query string)`);
-    return { id, name, ok: true, detail: `https://${domain}/config.js served; a token logged in through wss://${domain}/xmpp-websocket (nginx → Prosody)` };
+    if (!sasl.ok) return `a valid token was refused through nginx: ${describeSaslFailure(sasl.failure)} (check the /xmpp-websocket proxy passes the query string)`;
+    return undefined;
   } catch (e) {
     const msg = e instanceof VerifyError ? e.message : (e as Error).message;
-    return fail(`wss://${domain}/xmpp-websocket through nginx: ${msg.split(token).join("<redacted>")}`);
+    return `wss://${domain}/xmpp-websocket through nginx: ${msg.split(token).join("<redacted>")}`;
   } finally {
     await s?.close();
   }
