@@ -1,4 +1,4 @@
-// Run the ordered tasks on each host through listr2: connect once, lock, gather → plan → apply, report.
+// Run the ordered tasks on each host through listr2: connect once, lock + facts in one command, plan → apply, report.
 import { randomBytes } from "node:crypto";
 import { Listr, type ListrTaskWrapper, type ListrDefaultRenderer, type ListrSimpleRenderer } from "listr2";
 import { InterruptedError, PendingChangeError } from "./errors.js";
