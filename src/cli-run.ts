@@ -1,4 +1,5 @@
 // The main command (provision --host …): its flags checked before connecting, then the run, plain or on a TTY.
+import { CATALOG } from "../tasks/catalog.js";
 import { TASKS } from "../tasks/index.js";
 import { UsageError } from "./errors.js";
 import { connectSsh } from "./host/ssh.js";
@@ -25,7 +26,7 @@ export interface RunFlags {
 }
 
 function checkTaskNames(names: string[] | undefined, flag: string): void {
-  const known = TASKS.map((t) => t.name);
+  const known: string[] = CATALOG.map((t) => t.name);
   if (names !== undefined && names.length === 0)
     throw new UsageError(`${flag} needs at least one task name`, { fix: `use names from: ${known.join(", ")}` });
   const bad = (names ?? []).filter((n) => !known.includes(n));
@@ -44,7 +45,7 @@ export function checkRunFlags(o: RunFlags): void {
   checkTaskNames(o.skip, "--skip");
   checkReportPath(o.report);
   const opts = runOptions(o);
-  const left = TASKS.filter((t) => (!opts.only?.length || opts.only.includes(t.name)) && !(opts.skip ?? []).includes(t.name));
+  const left = CATALOG.filter((t) => (!opts.only?.length || opts.only.includes(t.name)) && !(opts.skip ?? []).includes(t.name));
   if (left.length === 0) {
     const why = [o.only ? `--only ${o.only.join(",")}` : "", o.skip?.length ? `--skip ${o.skip.join(",")}` : "", o.check ? "--check (skips verify)" : "", o.verify === false ? "--no-verify" : ""].filter(Boolean);
     throw new UsageError(`nothing left to run: ${why.join(" with ")} selects no task`, { fix: "leave at least one task selected (see provision tasks)" });

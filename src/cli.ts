@@ -111,8 +111,8 @@ export function program(mainOpts: MainOptions = {}): Command {
     .description("list the tasks in the order they run")
     .exitOverride()
     .action(async () => {
-      const { TASKS } = await import("../tasks/index.js");
-      for (const t of TASKS) process.stdout.write(`${t.name.padEnd(12)} ${t.title}\n`);
+      const { CATALOG } = await import("../tasks/catalog.js");
+      for (const t of CATALOG) process.stdout.write(`${t.name.padEnd(12)} ${t.title}\n`);
     });
   return p;
 }

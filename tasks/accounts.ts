@@ -4,6 +4,7 @@ import { parseAccountFile, passwordMatches, storedAccounts, type StoredAccounts 
 import type { Inventory } from "../src/inventory-types.js";
 import { UNITS } from "../src/platform.js";
 import type { Change, Plan, Task } from "../src/task.js";
+import { titleOf } from "./catalog.js";
 
 /** An account as stored: absent, or present and whether the configured password matches (undefined: cannot tell). */
 export type AccountState = { exists: false } | { exists: true; matches?: boolean };
@@ -31,7 +32,7 @@ function accountState(file: string | undefined, password: string | undefined): A
 
 export const accounts: Task<AccountFacts> = {
   name: "accounts",
-  title: "XMPP accounts for jicofo and the videobridge",
+  title: titleOf("accounts"),
   facts: (inv) => storedAccounts(`auth.${inv.jitsi.domain}`, `focus.${inv.jitsi.domain}`),
   plan(inv, f, env) {
     if (!f.dataDir)

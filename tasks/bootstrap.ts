@@ -3,6 +3,7 @@ import { stack, type StackState } from "../src/facts/stack.js";
 import { INSTALL_YAY } from "../src/change-scripts.js";
 import { PACKAGES, UNIT_ORDER } from "../src/platform.js";
 import type { Change, Task } from "../src/task.js";
+import { titleOf } from "./catalog.js";
 
 /** yay's own install recipe (its README): git + base-devel from the repos, then build yay-bin from the AUR. */
 export const YAY_AUR_URL = "https://aur.archlinux.org/yay-bin.git";
@@ -17,7 +18,7 @@ export type BootstrapFacts = StackState;
 
 export const bootstrap: Task<BootstrapFacts> = {
   name: "bootstrap",
-  title: "install yay and the Jitsi stack",
+  title: titleOf("bootstrap"),
   facts: () => stack(JITSI_PACKAGES, JITSI_UNITS),
   plan(_inv, f) {
     const changes: Change[] = [];

@@ -6,6 +6,7 @@ import { serviceAccount, type ServiceAccount } from "../src/facts/service-accoun
 import { GENERATE_CERT, INSTALL_CERT } from "../src/change-scripts.js";
 import type { Change, Task } from "../src/task.js";
 import { PATHS, UNITS } from "../src/platform.js";
+import { titleOf } from "./catalog.js";
 
 
 export interface CertFacts {
@@ -20,7 +21,7 @@ function hosts(inv: Inventory): string[] {
 
 export const certificates: Task<CertFacts> = {
   name: "certificates",
-  title: "TLS certificates for the domain and auth domain",
+  title: titleOf("certificates"),
   facts(inv) {
     const files = inv.tls.mode === "files" ? [inv.tls.cert!, inv.tls.key!, `${PATHS.certDir}/${inv.jitsi.domain}.crt`, `${PATHS.certDir}/${inv.jitsi.domain}.key`] : [];
     return { certs: certFiles(PATHS.certDir, hosts(inv), files), prosody: serviceAccount(UNITS.prosody) };

@@ -4,6 +4,7 @@ import type { Inventory } from "../src/inventory-types.js";
 import { PATHS, UNITS } from "../src/platform.js";
 import { editJicofoConf, existingFocusPassword, renderJicofoProvision } from "../src/render/jicofo.js";
 import { includedConfTask, type IncludedConfFacts } from "./included-conf.js";
+import { titleOf } from "./catalog.js";
 
 export const JICOFO_CONF = PATHS.jicofoConf;
 export const JICOFO_PROVISION_CONF = PATHS.jicofoProvisionConf;
@@ -12,7 +13,7 @@ export type JicofoFacts = IncludedConfFacts;
 
 export const jicofo = includedConfTask({
   name: "jicofo",
-  title: "jicofo: JWT authentication and XMPP client",
+  title: titleOf("jicofo"),
   unit: UNITS.jicofo,
   pkg: "jicofo",
   conf: JICOFO_CONF,

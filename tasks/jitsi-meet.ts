@@ -4,12 +4,13 @@ import { file, type FileFact } from "../src/facts/files.js";
 import { editConfigJs } from "../src/render/config-js.js";
 import type { Task } from "../src/task.js";
 import { PATHS } from "../src/platform.js";
+import { titleOf } from "./catalog.js";
 
 export const CONFIG_JS = PATHS.configJs;
 
 export const jitsiMeet: Task<FileFact | null> = {
   name: "jitsi-meet",
-  title: "jitsi-meet: guest domain and XMPP endpoints in config.js",
+  title: titleOf("jitsi-meet"),
   facts: () => file(CONFIG_JS),
   plan(inv, f) {
     if (!f) throw new PendingChangeError(`${CONFIG_JS} does not exist`, ["jitsi-meet"], { where: inv.name, fix: "install jitsi-meet (the bootstrap task does)" });

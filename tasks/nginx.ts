@@ -5,6 +5,7 @@ import type { Inventory } from "../src/inventory-types.js";
 import { ensureNginxInclude, nginxSitePath, renderNginxSite } from "../src/render/nginx.js";
 import type { Change, Task } from "../src/task.js";
 import { PATHS, UNITS } from "../src/platform.js";
+import { titleOf } from "./catalog.js";
 
 export const WEB_ROOT = PATHS.webRoot;
 
@@ -29,7 +30,7 @@ export function siteContent(inv: Inventory): string {
 
 export const nginx: Task<NginxFacts> = {
   name: "nginx",
-  title: "nginx: the web app over HTTPS, BOSH and WebSocket proxied to Prosody",
+  title: titleOf("nginx"),
   // The site is ours, rendered whole and without secrets: compared on the host, carried back only when it differs.
   facts: (inv) => ({ conf: file(PATHS.nginxConf), site: renderedFile(nginxSitePath(inv.jitsi.domain), siteContent(inv)) }),
   plan(inv, f) {

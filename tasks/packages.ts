@@ -3,6 +3,7 @@ import { HostError, PendingChangeError } from "../src/errors.js";
 import { NO_INTERPRETER, prosodyLua, type ProsodyLua } from "../src/facts/prosody-lua.js";
 import type { Inventory } from "../src/inventory-types.js";
 import type { Change, Task } from "../src/task.js";
+import { titleOf } from "./catalog.js";
 
 /** What the token plugins `require`, and the package (without the Lua-version prefix) providing it. */
 export const LUA_REQUIRES: Readonly<Record<string, string>> = {
@@ -54,7 +55,7 @@ export function assertModulesLoad(inv: Inventory, f: PackagesFacts): void {
 
 export const packages: Task<PackagesFacts> = {
   name: "packages",
-  title: "Lua libraries for the token plugins",
+  title: titleOf("packages"),
   facts: (inv) => prosodyLua(inv.jitsi.pluginDir, [...Object.keys(LUA_REQUIRES), "luajwtjitsi"]),
   plan(inv, f) {
     const luaVersion = luaVersionOf(inv, f);

@@ -4,6 +4,7 @@ import { hostBasics, type HostBasics } from "../src/facts/host-basics.js";
 import { isArch } from "../src/facts/os-release.js";
 import { regularPackage, variantPackages } from "../src/platform.js";
 import type { Task } from "../src/task.js";
+import { titleOf } from "./catalog.js";
 
 export type PreflightFacts = HostBasics;
 
@@ -12,7 +13,7 @@ export const MAX_CLOCK_SKEW = 45;
 
 export const preflight: Task<PreflightFacts> = {
   name: "preflight",
-  title: "check the host is Arch Linux with passwordless sudo",
+  title: titleOf("preflight"),
   facts: () => hostBasics,
   plan(inv, f) {
     if (!isArch(f.os))

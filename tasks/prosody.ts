@@ -7,6 +7,7 @@ import { prosodyConfigPath, renderProsodyConfig } from "../src/render/prosody.js
 import type { Inventory } from "../src/inventory-types.js";
 import type { Change, Task } from "../src/task.js";
 import { PATHS, UNITS } from "../src/platform.js";
+import { titleOf } from "./catalog.js";
 
 export const PROSODY_MAIN = PATHS.prosodyMain;
 
@@ -32,7 +33,7 @@ export function prosodyContent(inv: Inventory): string {
 
 export const prosody: Task<ProsodyFacts> = {
   name: "prosody",
-  title: "Prosody: token-authenticated domain, guest domain, conference and focus components",
+  title: titleOf("prosody"),
   facts(inv) {
     const path = prosodyConfigPath(inv.jitsi.domain);
     return { main: file(PROSODY_MAIN), include: file(path), ownership: configOwnership(UNITS.prosody, path) };

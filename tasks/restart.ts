@@ -5,6 +5,7 @@ import { prosodyConfigPath } from "../src/render/prosody.js";
 import { nginxSitePath } from "../src/render/nginx.js";
 import { PATHS, UNIT_ORDER, UNITS } from "../src/platform.js";
 import type { Task } from "../src/task.js";
+import { titleOf } from "./catalog.js";
 
 /** The files each service reads that provision manages (or edits): a newer one means the service must restart. */
 export function serviceFiles(inv: Inventory): Map<string, string[]> {
@@ -26,7 +27,7 @@ export function restartOrder(notified: Iterable<string>, owed: Iterable<string>)
 
 export const restart: Task<ServiceFreshness> = {
   name: "restart",
-  title: "restart what changed",
+  title: titleOf("restart"),
   facts: (inv) => serviceFreshness(UNIT_ORDER, serviceFiles(inv)),
   plan(_inv, f, env) {
     // Besides this run's changes: units enabled but not running (started like a restart), restarts an earlier

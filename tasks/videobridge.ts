@@ -4,6 +4,7 @@ import type { Inventory } from "../src/inventory-types.js";
 import { PATHS, UNITS } from "../src/platform.js";
 import { editJvbConf, existingJvbPassword, JVB_USERNAME, renderJvbProvision } from "../src/render/jvb.js";
 import { includedConfTask, type IncludedConfFacts } from "./included-conf.js";
+import { titleOf } from "./catalog.js";
 
 export const JVB_CONF = PATHS.jvbConf;
 export const JVB_PROVISION_CONF = PATHS.jvbProvisionConf;
@@ -12,7 +13,7 @@ export type VideobridgeFacts = IncludedConfFacts;
 
 export const videobridge = includedConfTask({
   name: "videobridge",
-  title: "jitsi-videobridge: XMPP login and brewery",
+  title: titleOf("videobridge"),
   unit: UNITS.videobridge,
   pkg: "jitsi-videobridge",
   conf: JVB_CONF,
