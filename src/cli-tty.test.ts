@@ -49,7 +49,7 @@ describe("progress on a terminal", () => {
     // (Timer-driven: on a loaded machine the ticks slip, so the figures are matched by shape, not exact value.)
     expect(out).toMatch(/meet\.example\.org \[2\/2\] jicofo · 0:\d\d\n/);
     // The line a long command left is not stale: after 3 s it says how long it has waited, and each update is new.
-    expect(lines.some((l) => /^› jicofo: restart jicofo… 0 s \((?:[3-9]|\d\d)\.\d s\)$/.test(l)), out).toBe(true);
-    expect(lines.filter((l) => l === "› jicofo: restart jicofo… 0 s")).toHaveLength(1);
+    expect(lines.some((l) => /^› jicofo: restart jicofo… \((?:[3-9]|\d\d)\.\d s\)$/.test(l)), out).toBe(true);
+    expect(lines.filter((l) => l === "› jicofo: restart jicofo…")).toHaveLength(1);
   }, 20_000);
 });

@@ -2,6 +2,7 @@
 // and the facts of a run: read all at once, read again (together) only after a change may have altered them.
 import { applyChange, changeLines, describeChange, fileDiff, runProof } from "./apply.js";
 import { HostError } from "./errors.js";
+import { formatDuration } from "./duration.js";
 import { assemble, readBatch, uniqueFacts, type FactSource, type Known } from "./facts/collect.js";
 import type { Fact } from "./facts/fact.js";
 import type { Host } from "./host/host.js";
@@ -97,11 +98,11 @@ export async function runTask(task: Task, ctx: TaskContext, run: TaskRun): Promi
   if (ctx.check) return { status: "changed", detail: `would: ${lines.join("; ")}`, changes: lines };
   for (const c of plan.changes) {
     run.stopIfInterrupted();
-    // Long steps (AUR builds) show that they are alive: the step and its elapsed time.
+    // Long steps (AUR builds) show that they are alive: the step, then every 30 s its elapsed time (piped output gets a
+    // line per host each time, so not more often; on a terminal the runner's tick also ages the line every second).
     const started = Date.now();
-    const show = () => ctx.log(`${task.name}: ${describeChange(c)}… ${Math.round((Date.now() - started) / 1000)} s`);
-    show();
-    const ticker = setInterval(show, 5000);
+    ctx.log(`${task.name}: ${describeChange(c)}…`);
+    const ticker = setInterval(() => ctx.log(`${task.name}: ${describeChange(c)}… still running after ${formatDuration(Date.now() - started)}`), 30_000);
     try {
       await applyChange(ctx, c, run.stamp);
     } finally {
