@@ -8,6 +8,8 @@ import type { Change, Task } from "../src/task.js";
 import { PATHS, UNITS } from "../src/platform.js";
 import { titleOf } from "./catalog.js";
 
+/** The main domain's certificate serves XMPP (Prosody) and HTTPS (the nginx site points at the same files). */
+const MAIN_CERT_USERS = [UNITS.prosody, UNITS.nginx];
 
 export interface CertFacts {
   certs: CertState;
@@ -40,9 +42,9 @@ export const certificates: Task<CertFacts> = {
         if (sums.get(file) === "absent")
           throw new HostError(`TLS file ${file} does not exist on the host`, { where: inv.name, fix: "correct TLS_CERT / TLS_KEY, or use TLS_MODE=self-signed" });
       if (sums.get(cert) !== sums.get(`${PATHS.certDir}/${main}.crt`) || sums.get(key) !== sums.get(`${PATHS.certDir}/${main}.key`))
-        changes.push({ kind: "command", summary: `install ${cert} as the certificate of ${main}`, argv: ["sh", "-c", INSTALL_CERT, "install", cert, key, PATHS.certDir, main, group], sudo: true, notify: [UNITS.prosody] });
+        changes.push({ kind: "command", summary: `install ${cert} as the certificate of ${main}`, argv: ["sh", "-c", INSTALL_CERT, "install", cert, key, PATHS.certDir, main, group], sudo: true, notify: MAIN_CERT_USERS });
     } else if (!present.get(main)) {
-      changes.push({ kind: "command", summary: `generate a self-signed certificate for ${main}`, argv: ["sh", "-c", GENERATE_CERT, "cert", PATHS.certDir, main, group], sudo: true, notify: [UNITS.prosody] });
+      changes.push({ kind: "command", summary: `generate a self-signed certificate for ${main}`, argv: ["sh", "-c", GENERATE_CERT, "cert", PATHS.certDir, main, group], sudo: true, notify: MAIN_CERT_USERS });
     }
     if (!present.get(auth))
       changes.push({ kind: "command", summary: `generate a self-signed certificate for ${auth}`, argv: ["sh", "-c", GENERATE_CERT, "cert", PATHS.certDir, auth, group], sudo: true, notify: [UNITS.prosody] });
