@@ -99,6 +99,14 @@ describe("acquireLock", () => {
     expect(e.format()).not.toMatch(/ssh meet /);
   });
 
+  it("names the jump hosts in the fix's ssh command for a host behind a bastion", async () => {
+    const other = "user=alice control=laptop pid=42 since=2026-01-01T00:00:00Z session=-";
+    const h = fake(Array.from({ length: 2 }, () => ({ argv: ["<lock>", LOCK_DIR, ""], sudo: true, result: { code: 3, stdout: `${other}\n` } })));
+    const address = { ...ADDRESS, jump: [{ host: "bastion.example.org", port: 22, user: "ops" }, { host: "10.0.0.1", port: 2200, user: "ops" }] };
+    const e = (await acquireLock(h, { timeoutMs: 30, pollMs: 50, address }).catch((x: unknown) => x)) as HostError;
+    expect(e.fix).toMatch(/remove the stale lock: ssh -J ops@bastion\.example\.org,ops@10\.0\.0\.1:2200 -p 2222 arch@10\.1\.2\.3 sudo rm -r /);
+  });
+
   it("stops waiting when the run is interrupted", async () => {
     const h = fake([{ argv: ["<lock>", LOCK_DIR, ""], sudo: true, result: { code: 3, stdout: "user=a control=b pid=1 since=c session=-\n" } }]);
     const controller = new AbortController();

@@ -113,7 +113,7 @@ export interface LockOptions {
   /** How long to wait for another run's lock. */
   timeoutMs: number;
   /** The host's real address for messages: SSH_HOST and SSH_PORT (and the login user, for the fix's ssh command). */
-  address: { host: string; port: number; user: string };
+  address: { host: string; port: number; user: string; jump?: { host: string; port: number; user: string }[] };
   pollMs?: number;
   /** Aborted on Ctrl-C: stop waiting. */
   signal?: AbortSignal;
@@ -190,7 +190,8 @@ export async function acquireLock(host: Host, o: LockOptions, facts: readonly Fa
       continue;
     }
     if (Date.now() >= deadline) {
-      const ssh = `ssh${o.address.port === 22 ? "" : ` -p ${o.address.port}`} ${o.address.user}@${o.address.host}`;
+      const jumps = (o.address.jump ?? []).map((j) => `${j.user}@${j.host}${j.port === 22 ? "" : `:${j.port}`}`).join(",");
+      const ssh = `ssh${jumps ? ` -J ${jumps}` : ""}${o.address.port === 22 ? "" : ` -p ${o.address.port}`} ${o.address.user}@${o.address.host}`;
       throw new HostError(`another provision run holds the lock on ${at}: ${holder ? describeHolder(holder) : "another run is taking it right now"}`, {
         where: host.name,
         fix: `wait for that run to finish (or raise --lock-timeout); if no run is active, remove the stale lock: ${ssh} sudo rm -r ${dir}`,
