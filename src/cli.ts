@@ -45,6 +45,17 @@ export interface MainOptions {
   signal?: AbortSignal;
 }
 
+/** What token and verify share: --inventory, commander's errors thrown, the command's code loaded only when it runs. */
+function subcommand(cmd: Command, run: "commandToken" | "commandVerify"): void {
+  cmd
+    .option("--inventory <dir>", "inventory directory")
+    .exitOverride()
+    .action(async (o) => {
+      const commands = await import("./subcommands.js");
+      process.exitCode = await commands[run](o);
+    });
+}
+
 /** Build the commander program (exported for tests of --help). */
 export function program(mainOpts: MainOptions = {}): Command {
   const p = new Command("provision")
@@ -79,33 +90,25 @@ export function program(mainOpts: MainOptions = {}): Command {
       process.exitCode = await commandRun(o, mainOpts.signal);
     });
 
-  p.command("token")
+  const token = p
+    .command("token")
     .description("mint a join link: https://<domain>/<room>?jwt=<token>")
     .requiredOption("-H, --host <name>", "inventory name of the host (one)", collect)
     .requiredOption("--room <room>", "room name (lower case), or '*' for every room")
     .option("--name <name>", "display name (context.user.name)")
     .option("--email <email>", "e-mail (context.user.email)")
     .option("--avatar <url>", "avatar URL (context.user.avatar)")
-    .option("--ttl <duration>", "lifetime, e.g. 2h, 30m, 1d", "2h")
-    .option("--inventory <dir>", "inventory directory")
-    .exitOverride()
-    .action(async (o) => {
-      const { commandToken } = await import("./subcommands.js");
-      process.exitCode = await commandToken(o);
-    });
+    .option("--ttl <duration>", "lifetime, e.g. 2h, 30m, 1d", "2h");
+  subcommand(token, "commandToken");
 
-  p.command("verify")
+  const verify = p
+    .command("verify")
     .description("prove the host works: tokens open rooms, guests wait, everything else is refused")
     .requiredOption("-H, --host <name>", "inventory name of the host", collect)
     .option("--public", "go through https://<domain> instead of an SSH tunnel to Prosody")
     .option("--report <file>", "write a JSON report")
-    .option("--accept-new-host-key", "trust and record the key of a host not yet in known_hosts")
-    .option("--inventory <dir>", "inventory directory")
-    .exitOverride()
-    .action(async (o) => {
-      const { commandVerify } = await import("./subcommands.js");
-      process.exitCode = await commandVerify(o);
-    });
+    .option("--accept-new-host-key", "trust and record the key of a host not yet in known_hosts");
+  subcommand(verify, "commandVerify");
 
   p.command("tasks")
     .description("list the tasks in the order they run")
