@@ -87,6 +87,10 @@ export async function commandRun(o: RunFlags, signal?: AbortSignal): Promise<num
     write,
   );
   const connect = (inv: (typeof invs)[number]) => connectSsh(inv.name, inv.ssh, { acceptNewHostKey: o.acceptNewHostKey });
-  const reports = await runHosts(invs, TASKS, connect, { ...runOptions(o, signal), ...progress });
+  const opts = { ...runOptions(o, signal), ...progress };
+  // A run that verifies loads the verifier (the largest part of the program) while it connects and reads facts,
+  // instead of after the restarts (src/apply.ts runProof imports it again: by then it is loaded).
+  if ((!opts.only?.length || opts.only.includes("verify")) && !opts.skip?.includes("verify")) void import("./verify/index.js").catch(() => undefined);
+  const reports = await runHosts(invs, TASKS, connect, opts);
   return finish(reports, Boolean(o.check), o.report);
 }
