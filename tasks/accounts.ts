@@ -18,7 +18,7 @@ export interface AccountsInput {
   subscribed: boolean;
   focusPassword?: string;
   focusPasswordNew: boolean;
-  /** The password in jvb.conf (from the videobridge task). */
+  /** The bridge's password (kept in its provision.conf; handed on by the videobridge task). */
   jvbPassword?: string;
   jvbPasswordNew: boolean;
 }
@@ -55,14 +55,14 @@ export function planAccounts(inv: Inventory, f: AccountsInput): Plan {
   const auth = `auth.${inv.jitsi.domain}`;
   const changes: Change[] = [];
   // An account is (re)set when it is missing, when its stored key does not match the configured password
-  // (e.g. a run stopped between writing jicofo.conf and here), or, when the storage format is unknown, when
+  // (e.g. a run stopped between writing jicofo's provision.conf and here), or, when the storage format is unknown, when
   // the password was generated in this run. `prosodyctl register USER HOST` creates or resets the account offline
   // (Prosody 13's adduser/passwd go through the admin shell of a running Prosody, which a first run has not
   // started yet). Passwords go through stdin ("Enter new password" / "Retype"), never argv.
   const needs = (a: AccountState, fresh: boolean) => !a.exists || a.matches === false || (a.matches === undefined && fresh);
   if (needs(f.focus, f.focusPasswordNew)) {
     if (!f.focusPassword)
-      throw new PendingChangeError("the focus password is unknown (the jicofo task did not run)", ["jicofo"], { where: inv.name, fix: "run without --skip jicofo / --only, so that jicofo.conf is read first" });
+      throw new PendingChangeError("the focus password is unknown (the jicofo task did not run)", ["jicofo"], { where: inv.name, fix: "run without --skip jicofo / --only, so that the jicofo task reads or sets the focus password first" });
     changes.push({
       kind: "command",
       summary: f.focus.exists ? `set the password of focus@${auth} to jicofo's` : `register focus@${auth}`,
@@ -74,7 +74,7 @@ export function planAccounts(inv: Inventory, f: AccountsInput): Plan {
   }
   if (needs(f.jvb, f.jvbPasswordNew)) {
     if (!f.jvbPassword)
-      throw new PendingChangeError("the jvb password is unknown (the videobridge task did not run)", ["jitsi-videobridge"], { where: inv.name, fix: "run without --skip videobridge / --only, so that jvb.conf is read first" });
+      throw new PendingChangeError("the jvb password is unknown (the videobridge task did not run)", ["jitsi-videobridge"], { where: inv.name, fix: "run without --skip videobridge / --only, so that the videobridge task reads or sets the bridge password first" });
     changes.push({
       kind: "command",
       summary: f.jvb.exists ? `set the password of jvb@${auth} to the bridge's` : `register jvb@${auth}`,

@@ -40,11 +40,12 @@ export interface IncludedConfSpec {
 
 /** The task for `s`. */
 export function includedConfTask(s: IncludedConfSpec): Task<IncludedConfFacts> {
-  /** `read()`, with its error (a damaged block, a root that cannot take the include) as a HostError naming the fix. */
+  /** `read()`; the renderer's HostError (a damaged block, a root that cannot take the include) names the file and fix. */
   const repairable = <T>(inv: Inventory, read: () => T): T => {
     try {
       return read();
     } catch (e) {
+      if (e instanceof HostError) throw e;
       throw new HostError((e as Error).message, { where: inv.name, fix: `repair ${s.conf} by hand, then run again` });
     }
   };

@@ -41,7 +41,7 @@ function failure(f: () => unknown, message: RegExp): void {
   }
   expect(thrown, String(message)).toBeInstanceOf(HostError);
   expect(thrown).not.toBeInstanceOf(PendingChangeError);
-  expect((thrown as HostError).message).toMatch(message);
+  expect(`${(thrown as HostError).where ?? ""}: ${(thrown as HostError).message}`).toMatch(message);
 }
 
 describe("a missing package's files are a pending change", () => {

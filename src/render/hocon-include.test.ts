@@ -1,6 +1,7 @@
 // Text-level edits of the package's HOCON files: our include line last, the old managed block removed by its markers.
 // The checks that Typesafe Config resolves the results as meant are in jicofo.local.test.ts and jvb.local.test.ts.
 import { describe, expect, it } from "vitest";
+import { HostError } from "../errors.js";
 import { ensureIncludeLast, findOldBlock, includeStatement, readRenderedString } from "./hocon-include.js";
 import { hoconString } from "./hocon.js";
 import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
@@ -42,7 +43,15 @@ describe("ensureIncludeLast", () => {
   });
 
   it("refuses a braced root whose last line is not the closing brace alone, naming the fix", () => {
-    expect(() => edit("{\n  a = 1 }\n")).toThrow(/\/etc\/x\/x\.conf: .*put "\}" on a line of its own/);
+    const e = (() => {
+      try {
+        edit("{\n  a = 1 }\n");
+      } catch (x) {
+        return x as HostError;
+      }
+    })();
+    expect(e).toBeInstanceOf(HostError);
+    expect([e!.where, e!.message, e!.fix]).toEqual(["/etc/x/x.conf", expect.stringMatching(/last line is not the closing brace alone/), 'put "}" on a line of its own, then run again']);
   });
 
   it("removes the managed block of an earlier version by its markers, exactly, wherever it is", () => {
@@ -54,7 +63,8 @@ describe("ensureIncludeLast", () => {
 
   it("refuses a damaged old block (one marker, two BEGINs, END first) and changes nothing", () => {
     for (const s of ["# BEGIN provision-managed\na = 1\n", "# BEGIN provision-managed\n# BEGIN provision-managed\n# END provision-managed\n", "# END provision-managed\n# BEGIN provision-managed\n"]) {
-      expect(() => edit(s), s).toThrow(/block of an earlier version is damaged.*remove the markers/);
+      expect(() => edit(s), s).toThrow(HostError);
+      expect(() => edit(s), s).toThrow(/block of an earlier version is damaged/);
     }
   });
 

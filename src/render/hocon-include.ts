@@ -1,6 +1,7 @@
 // Text-level edits of a package's HOCON file (jicofo.conf, jvb.conf): one `include required(...)` line of ours at the
 // end, the managed block of earlier versions removed by its markers, and values read back from files we render in a
 // fixed format. No HOCON parser: docs/hocon.md says why this is enough.
+import { HostError } from "../errors.js";
 import { hoconString } from "./hocon.js";
 
 /** The markers of the block earlier versions kept inside the package's file (removed on the next run). */
@@ -20,8 +21,9 @@ export function findOldBlock(content: string, path: string): [number, number] | 
   const hits = [...content.matchAll(/^[ \t]*(# (?:BEGIN|END) provision-managed)\b.*$/gm)];
   if (hits.length === 0) return undefined;
   if (hits.length !== 2 || hits[0]![1] !== OLD_BEGIN_MARKER || hits[1]![1] !== OLD_END_MARKER) {
-    throw new Error(
-      `${path}: the provision-managed block of an earlier version is damaged (expected one "${OLD_BEGIN_MARKER}" line followed by one "${OLD_END_MARKER}" line, found ${hits.length} marker lines); remove the markers and the block between them by hand, then run again`,
+    throw new HostError(
+      `the provision-managed block of an earlier version is damaged (expected one "${OLD_BEGIN_MARKER}" line followed by one "${OLD_END_MARKER}" line, found ${hits.length} marker lines)`,
+      { where: path, fix: "remove the markers and the block between them by hand, then run again" },
     );
   }
   let end = hits[1]!.index! + hits[1]![0].length;
@@ -57,7 +59,10 @@ export function ensureIncludeLast(content: string, statement: string, path: stri
     let last = kept.length - 1;
     while (last > first && isBlankOrComment(kept[last]!)) last--;
     if (!/^[ \t]*\}[ \t]*(?:(?:#|\/\/).*)?$/.test(kept[last]!)) {
-      throw new Error(`${path}: its root is written as { ... } but its last line is not the closing brace alone; put "}" on a line of its own, then run again`);
+      throw new HostError("its root is written as { ... } but its last line is not the closing brace alone, so the include cannot go last", {
+        where: path,
+        fix: 'put "}" on a line of its own, then run again',
+      });
     }
     kept.splice(last, 0, `  ${line}`);
     return `${kept.join("\n")}\n`;
