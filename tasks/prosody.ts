@@ -1,6 +1,6 @@
 // Prosody: the per-domain include file we own, and the Include line in prosody.cfg.lua.
 import { configOwnership, type ConfigOwnership } from "../src/facts/config-ownership.js";
-import { file, type FileFact } from "../src/facts/files.js";
+import { file, renderedFile, type FileFact } from "../src/facts/files.js";
 import { PendingChangeError } from "../src/errors.js";
 import { ensureInclude } from "../src/render/prosody-main.js";
 import { prosodyConfigPath, renderProsodyConfig } from "../src/render/prosody.js";
@@ -36,7 +36,7 @@ export const prosody: Task<ProsodyFacts> = {
   title: titleOf("prosody"),
   facts(inv) {
     const path = prosodyConfigPath(inv.jitsi.domain);
-    return { main: file(PROSODY_MAIN), include: file(path), ownership: configOwnership(UNITS.prosody, path) };
+    return { main: file(PROSODY_MAIN), include: renderedFile(path, prosodyContent(inv)), ownership: configOwnership(UNITS.prosody, path) };
   },
   plan(inv, f) {
     if (!f.main)

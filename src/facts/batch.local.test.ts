@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ACQUIRE } from "../lock.js";
-import { batchArgv, parseBatch } from "./batch.js";
+import { batchArgv, batchInput, parseBatch } from "./batch.js";
 import type { Fact } from "./fact.js";
 
 const TAG = "@@@test-0123";
@@ -33,6 +33,23 @@ describe("batch driver (sh)", () => {
       { code: 3, stdout: "partial\n", stderr: "boom\n" },
       { code: 0, stdout: "x", stderr: "" },
     ]);
+  });
+
+  it("gives each fact that takes input its own line of the batch's standard input (and the others, and the lock, none)", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "batch-")), "lock");
+    const lock = { script: `cat >/dev/null; ${ACQUIRE}`, dir, me: "user=a control=b pid=1 since=now", stale: "" };
+    const facts: Fact<string>[] = [
+      { ...fact("first", `IFS= read -r x; echo "got [$x] $1"`, "arg"), input: "digest one" },
+      fact("none", `cat; echo "(nothing)"`),
+      { ...fact("second", `IFS= read -r x; echo "got [$x]"`), input: "it's $HOME" },
+    ];
+    const argv = batchArgv(TAG, lock, facts);
+    expect(argv.join(" ")).not.toMatch(/digest one|HOME/);
+    const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", input: batchInput(facts) });
+    const out = parseBatch(r.stdout, TAG);
+    expect(out.lock?.code).toBe(0);
+    expect(out.facts.map((f) => f.stdout)).toEqual(["got [digest one] arg\n", "(nothing)\n", "got [it's $HOME]\n"]);
+    expect(batchInput([fact("none", "true")])).toBeUndefined();
   });
 
   it("takes the lock first and reads the facts only when it was taken", () => {

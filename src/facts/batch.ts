@@ -5,24 +5,26 @@ import type { Fact } from "./fact.js";
 export const BATCH_LABEL = "provision-facts";
 
 // $1 a tag no output contains, $2 the lock script (or "" for none) and $3-$5 its arguments (lock dir, our holder
-// record, a holder found stale); then per fact: its name, its script, how many arguments, the arguments. Prints
+// record, a holder found stale); then per fact: its name, its script, how many arguments, whether it takes a line of
+// the batch's standard input (1/0: values that must stay out of argument lists), the arguments. Prints
 // "\n<tag> lock <exit>" after taking the lock (and stops unless it was taken: 0, or 5 taken over), then per fact
 // "\n<tag> fact <name>", its output, "\n<tag> end <exit>" and its error output. Each fact runs in its own sh with
 // its own arguments (referenced by position through eval: no value is ever spliced into code).
 const DRIVER = `tag=$1 acquire=$2 lock=$3 me=$4 stale=$5; shift 5
 if [ -n "$acquire" ]; then
-  sh -c "$acquire" lock "$lock" "$me" "$stale"; rc=$?
+  sh -c "$acquire" lock "$lock" "$me" "$stale" </dev/null; rc=$?
   printf '\\n%s lock %s\\n' "$tag" "$rc"
   case $rc in 0|5) ;; *) exit "$rc" ;; esac
 fi
-err=$(mktemp) || exit 1
-trap 'rm -f -- "$err"' EXIT
-while [ $# -ge 3 ]; do
-  name=$1 script=$2 n=$3; shift 3
+err=$(mktemp) && in=$(mktemp) || exit 1
+trap 'rm -f -- "$err" "$in"' EXIT
+while [ $# -ge 4 ]; do
+  name=$1 script=$2 n=$3 takes=$4; shift 4
+  if [ "$takes" = 1 ]; then IFS= read -r line || line=; printf '%s\\n' "$line" >"$in"; else : >"$in"; fi
   refs=""; j=1
   while [ "$j" -le "$n" ]; do refs="$refs \\"\\\${$j}\\""; j=$((j + 1)); done
   printf '\\n%s fact %s\\n' "$tag" "$name"
-  eval "sh -c \\"\\$script\\" \\"\\$name\\" $refs" 2>"$err" </dev/null
+  eval "sh -c \\"\\$script\\" \\"\\$name\\" $refs" 2>"$err" <"$in"
   printf '\\n%s end %s\\n' "$tag" "$?"
   cat -- "$err"
   shift "$n"
@@ -47,7 +49,13 @@ export interface FactOutput {
 /** The argv of one batch (run as root). */
 export function batchArgv(tag: string, lock: BatchLock | undefined, facts: readonly Fact<unknown>[]): string[] {
   const head = [tag, lock?.script ?? "", lock?.dir ?? "", lock?.me ?? "", lock?.stale ?? ""];
-  return ["sh", "-c", DRIVER, BATCH_LABEL, ...head, ...facts.flatMap((f) => [f.name, f.script, String(f.args.length), ...f.args])];
+  return ["sh", "-c", DRIVER, BATCH_LABEL, ...head, ...facts.flatMap((f) => [f.name, f.script, String(f.args.length), f.input === undefined ? "0" : "1", ...f.args])];
+}
+
+/** The batch's standard input: the input line of each fact that takes one, in order (undefined when none does). */
+export function batchInput(facts: readonly Fact<unknown>[]): string | undefined {
+  const lines = facts.filter((f) => f.input !== undefined).map((f) => `${f.input}\n`);
+  return lines.length ? lines.join("") : undefined;
 }
 
 /** A batch argv taken apart (for fakes and tests); undefined for any other command. */
@@ -55,10 +63,10 @@ export function decodeBatch(argv: readonly string[]): { tag: string; lock?: Omit
   if (argv[0] !== "sh" || argv[1] !== "-c" || argv[2] !== DRIVER || argv[3] !== BATCH_LABEL) return undefined;
   const [tag = "", script = "", dir = "", me = "", stale = "", ...rest] = argv.slice(4);
   const facts: { name: string; script: string; args: string[] }[] = [];
-  for (let i = 0; i + 2 < rest.length; ) {
+  for (let i = 0; i + 3 < rest.length; ) {
     const n = Number(rest[i + 2]);
-    facts.push({ name: rest[i]!, script: rest[i + 1]!, args: rest.slice(i + 3, i + 3 + n) });
-    i += 3 + n;
+    facts.push({ name: rest[i]!, script: rest[i + 1]!, args: rest.slice(i + 4, i + 4 + n) });
+    i += 4 + n;
   }
   return { tag, ...(script ? { lock: { dir, me, stale } } : {}), facts };
 }

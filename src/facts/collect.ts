@@ -1,7 +1,7 @@
 // The facts of many tasks read together: deduplicated, sent as one batch (src/facts/batch.ts), settled one by one.
 import { randomBytes } from "node:crypto";
 import type { Host } from "../host/host.js";
-import { batchArgv, parseBatch, type BatchLock, type FactOutput } from "./batch.js";
+import { batchArgv, batchInput, parseBatch, type BatchLock, type FactOutput } from "./batch.js";
 import { factKey, settle, type Fact, type FactsOf } from "./fact.js";
 
 /** What a task reads: one fact, or an object of facts (its plan gets the object of their values). */
@@ -52,7 +52,8 @@ export function settleAll(facts: readonly Fact<unknown>[], outputs: readonly Fac
 export async function readBatch(host: Host, facts: readonly Fact<unknown>[], lock?: BatchLock): Promise<{ code: number; lock?: { code: number; stdout: string }; stderr: string; known: Known }> {
   const tag = batchTag();
   const before = Date.now() / 1000;
-  const r = await host.run(batchArgv(tag, lock, facts), { sudo: true });
+  const input = batchInput(facts);
+  const r = await host.run(batchArgv(tag, lock, facts), { sudo: true, ...(input === undefined ? {} : { stdin: input }) });
   const out = parseBatch(r.stdout, tag);
   return { code: r.code, ...(out.lock ? { lock: out.lock } : {}), stderr: r.stderr, known: settleAll(facts, out.facts, (before + Date.now() / 1000) / 2, host.name, { code: r.code || 255, stdout: "", stderr: r.stderr || "(the batch gave no answer for it)" }) };
 }

@@ -9,6 +9,9 @@ export interface Fact<T> {
   /** POSIX sh run as root with `sh -c SCRIPT NAME ARGS…`: reads only, changes nothing. Exit 0 unless it cannot answer. */
   script: string;
   args: readonly string[];
+  /** One line (no newline) the script gets on its standard input: a value that must stay out of process argument
+   *  lists on the host (e.g. the digest of a file that holds a secret). */
+  input?: string;
   /** Pure: the value, from the script's standard output (and this machine's clock when it ran, in seconds). */
   parse(stdout: string, readAt: number): T;
 }
@@ -34,7 +37,7 @@ export function factError(f: Fact<unknown>, code: number, stderr: string, where:
 /** Read one fact with its own command (apply steps that need one fact now, e.g. Prosody's log sinks before a restart). */
 export async function readFact<T>(host: Host, f: Fact<T>): Promise<T> {
   const before = Date.now() / 1000;
-  const r = await host.run(factArgv(f), { sudo: true });
+  const r = await host.run(factArgv(f), { sudo: true, ...(f.input === undefined ? {} : { stdin: `${f.input}\n` }) });
   if (r.code !== 0) throw factError(f, r.code, r.stderr, host.name);
   return f.parse(r.stdout, (before + Date.now() / 1000) / 2);
 }

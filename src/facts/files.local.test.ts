@@ -14,11 +14,12 @@ import { file, renderedFile } from "./files.js";
 const dir = mkdtempSync(join(tmpdir(), "read-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs argv here (sudo ignored: the tests read what this user can read). */
-function run(argv: readonly string[]): Promise<RunResult> {
-  return new Promise((resolve) =>
-    execFile(argv[0]!, argv.slice(1), (e, stdout, stderr) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr })),
-  );
+/** Runs argv here with `stdin` (sudo ignored: the tests read what this user can read). */
+function run(argv: readonly string[], opts: { stdin?: string } = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = execFile(argv[0]!, argv.slice(1), (e, stdout, stderr) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    child.stdin!.end(opts.stdin ?? "");
+  });
 }
 const local = {
   name: "local",
@@ -64,8 +65,9 @@ describe("rendered file fact (real sh)", () => {
     const f = join(dir, "site.conf");
     writeFileSync(f, "server {}\n", { mode: 0o644 });
     const same = renderedFile(f, "server {}\n");
-    const raw = await run(["sh", "-c", same.script, same.name, ...same.args]);
+    const raw = await run(["sh", "-c", same.script, same.name, ...same.args], { stdin: `${same.input}\n` });
     expect(raw.stdout).not.toContain(Buffer.from("server {}\n").toString("base64"));
+    expect(same.args.join(" ")).not.toContain(same.input); // the digest is not in the argument list
     expect(await readFact(local, same)).toMatchObject({ content: "server {}\n", mode: 0o644 });
     expect(await readFact(local, renderedFile(f, "server { listen 443; }\n"))).toMatchObject({ content: "server {}\n" });
     expect(await readFact(local, renderedFile(join(dir, "none.conf"), "x"))).toBeNull();

@@ -53,14 +53,16 @@ export function file(path: string): Fact<FileFact | null> {
 
 /**
  * The fact for a file we render whole: compared with `wanted` on the host (SHA-256), so an unchanged file is not
- * carried back; a different one comes with its content (for the diff and the rollback).
+ * carried back; a different one comes with its content (for the diff and the rollback). The digest travels on
+ * standard input, not in an argument list: the file may hold a secret (the Prosody include holds the JWT secret).
  */
 export function renderedFile(path: string, wanted: string): Fact<FileFact | null> {
   const sum = createHash("sha256").update(wanted).digest("hex");
   return {
     name: "read",
-    script: `WANT=$1; shift; ${READ}`,
-    args: [sum, path],
+    script: `IFS= read -r WANT; ${READ}`,
+    args: [path],
+    input: sum,
     parse(stdout) {
       const files = parseFiles(stdout, wanted);
       if (!files.has(path)) throw new Error(`the read of ${path} gave no answer for it`);
