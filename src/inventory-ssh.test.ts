@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "./errors.js";
 import { loadInventory } from "./inventory.js";
+import { usageErrorOf } from "../test/support/errors.js";
 
 const SECRETS = "JWT_APP_SECRET=s3cr3t-0123456789-abcdefghij-KLMNOPQRSTUV\n";
 
@@ -17,15 +17,7 @@ function inventory(hostEnv: string, sshConfig?: string): { dir: string; config: 
   return { dir, config };
 }
 
-function fail(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error("expected a UsageError");
-}
+const fail = usageErrorOf;
 
 describe("inventory SSH keys and the SSH config", () => {
   it("an alias in the SSH config gives the address, user, port, key and jump host; the jump host is resolved through it too", () => {

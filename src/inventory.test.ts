@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "./errors.js";
 import { loadInventory } from "./inventory.js";
+import { usageErrorOf } from "../test/support/errors.js";
 
 const SECRET = "s3cr3t-0123456789-abcdefghij-KLMNOPQRSTUV";
 
@@ -17,15 +17,7 @@ function dirWith(files: Record<string, string>, modes: Record<string, number> = 
   return dir;
 }
 
-function fail(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error("expected a UsageError");
-}
+const fail = usageErrorOf;
 
 describe("loadInventory", () => {
   it("applies defaults and merges the secrets file", () => {

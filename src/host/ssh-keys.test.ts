@@ -2,9 +2,9 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../errors.js";
 import type { Inventory } from "../inventory-types.js";
 import { checkSshKeys, keyFileProblem } from "./ssh-keys.js";
+import { usageErrorOf } from "../../test/support/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ssh-keys-"));
 const good = join(dir, "id_ed25519");
@@ -16,15 +16,7 @@ function inv(name: string, key: string | undefined, jump: Inventory["ssh"]["jump
   return { name, ssh: { host: name, port: 22, user: "arch", key, knownHosts: "/dev/null", connectTimeoutMs: 1, commandTimeoutMs: 1, jump } } as Inventory;
 }
 
-function refusal(fn: () => void): UsageError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error("expected a UsageError");
-}
+const refusal = usageErrorOf;
 
 describe("SSH key files, checked before connecting", () => {
   it("names what is wrong with a key file", () => {
