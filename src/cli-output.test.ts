@@ -14,6 +14,9 @@ const SECRET = "cli-output-FAKE-secret-0123456789abcdef";
 function inv(name: string): Inventory {
   return {
     name,
+    role: "main",
+    bridge: { nickname: "jvb-test", xmppServer: "127.0.0.1" },
+    bridges: [],
     ssh: { host: name, port: 22, user: "arch", knownHosts: "/dev/null", connectTimeoutMs: 1000, commandTimeoutMs: 1000 },
     jitsi: { domain: `${name}.example.org`, guestDomain: `guest.${name}.example.org`, prosodyAddress: "127.0.0.1", pluginDir: "/usr/lib/jitsi-meet-prosody" },
     jwt: { appId: "app", appSecret: SECRET, audience: "jitsi" },

@@ -10,6 +10,9 @@ import type { Task } from "./task.js";
 function inv(name: string): Inventory {
   return {
     name,
+    role: "main",
+    bridge: { nickname: "jvb-test", xmppServer: "127.0.0.1" },
+    bridges: [],
     ssh: { host: `${name}.example.org`, port: 22, user: "arch", knownHosts: "/dev/null", connectTimeoutMs: 1000, commandTimeoutMs: 1000 },
     jitsi: { domain: `${name}.example.org`, guestDomain: `guest.${name}.example.org`, prosodyAddress: "127.0.0.1", pluginDir: "/usr/lib/jitsi-meet-prosody" },
     jwt: { appId: "app", appSecret: "interrupt-test-FAKE-secret-0123456789", audience: "jitsi" },

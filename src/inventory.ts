@@ -200,6 +200,9 @@ export function loadInventory(name: string, opts: LoadOptions = {}): Inventory {
   const expand = (p: string) => expandIn(dirname(file), p);
   return {
     name,
+    role: "main",
+    bridge: { nickname: name.toLowerCase(), xmppServer: v.PROSODY_ADDRESS },
+    bridges: [],
     ssh: {
       host: v.SSH_HOST,
       port: v.SSH_PORT,

@@ -6,6 +6,9 @@ import { joinLink, mintToken, validateRoomName } from "./token.js";
 
 const inv: Inventory = {
   name: "t",
+  role: "main",
+  bridge: { nickname: "jvb-test", xmppServer: "127.0.0.1" },
+  bridges: [],
   ssh: { host: "h", port: 22, user: "arch", knownHosts: "/dev/null", connectTimeoutMs: 1000, commandTimeoutMs: 1000 },
   jitsi: { domain: "meet.example.com", guestDomain: "guest.meet.example.com", prosodyAddress: "127.0.0.1", pluginDir: "/p" },
   jwt: { appId: "myapp", appSecret: "s3cret-value-0123456789", audience: "jitsi" },

@@ -12,6 +12,9 @@ import { JVB_CONF, JVB_PROVISION_CONF, videobridge, type VideobridgeFacts } from
 
 const INV: Inventory = {
   name: "h",
+  role: "main",
+  bridge: { nickname: "jvb-test", xmppServer: "127.0.0.1" },
+  bridges: [],
   ssh: { host: "h", port: 22, user: "arch", knownHosts: "/dev/null", connectTimeoutMs: 1000, commandTimeoutMs: 1000 },
   jitsi: { domain: "meet.example.com", guestDomain: "guest.meet.example.com", prosodyAddress: "127.0.0.1", pluginDir: "/usr/lib/jitsi-meet-prosody" },
   jwt: { appId: "app", appSecret: "app-secret-FAKE", audience: "jitsi" },

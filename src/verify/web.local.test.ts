@@ -14,6 +14,9 @@ import { webPath } from "./web.js";
 const SECRET = "web-path-secret-0123456789abcdef";
 const inv: Inventory = {
   name: "t",
+  role: "main",
+  bridge: { nickname: "jvb-test", xmppServer: "127.0.0.1" },
+  bridges: [],
   ssh: { host: "h", port: 22, user: "arch", knownHosts: "/dev/null", connectTimeoutMs: 1000, commandTimeoutMs: 1000 },
   jitsi: { domain: "meet.test", guestDomain: "guest.meet.test", prosodyAddress: "127.0.0.1", pluginDir: "/p" },
   jwt: { appId: "app", appSecret: SECRET, audience: "jitsi" },
