@@ -3,6 +3,7 @@
 // XMPP password kept across runs (generated once) that the accounts task registers.
 import { HostError, PendingChangeError } from "../src/errors.js";
 import { configOwnership, type ConfigOwnership } from "../src/facts/config-ownership.js";
+import type { Fact, FactsOf } from "../src/facts/fact.js";
 import { file, type FileFact } from "../src/facts/files.js";
 import type { Inventory } from "../src/inventory-types.js";
 import { planEnv, type FileChange, type Handoff, type Task } from "../src/task.js";
@@ -15,6 +16,8 @@ export interface IncludedConfFacts {
   ours: FileFact | null;
   /** The owner, group and mode both files must have (the package's tmpfiles rule, or root:<the unit's group> 0640). */
   ownership: ConfigOwnership;
+  /** What else the rendering needs from the host (the bridge's local address behind NAT), if anything. */
+  extra?: unknown;
 }
 
 /** What differs between jicofo and the bridge. */
@@ -26,12 +29,16 @@ export interface IncludedConfSpec {
   pkg: string;
   conf: string;
   ours: string;
-  /** The hand-off field the password goes into. */
-  handoff: keyof Handoff;
+  /** The hand-off field the password goes into (for the accounts task, which registers it on this host). */
+  handoff?: keyof Handoff;
   /** The password already set (our file, else an earlier version's block in the package's file), or undefined. */
   existingPassword(ours: string | null, conf: string): string | undefined;
-  /** Our file's content for this inventory and password. */
-  render(inv: Inventory, password: string): string;
+  /** A password the inventory decides (a videobridge host's, derived from the deployment's secret); else the existing one is kept or a fresh one made. */
+  fixedPassword?(inv: Inventory): string | undefined;
+  /** A fact the rendering needs besides the files, if any. */
+  extraFact?(inv: Inventory): Fact<unknown> | undefined;
+  /** Our file's content for this inventory and password (and the extra fact's value). */
+  render(inv: Inventory, password: string, extra: unknown): string;
   /** The package's file with our include line last. */
   editConf(conf: string): string;
   /** What the reason says our file does. */
@@ -52,7 +59,10 @@ export function includedConfTask(s: IncludedConfSpec): Task<IncludedConfFacts> {
   return {
     name: s.name,
     title: s.title,
-    facts: () => ({ file: file(s.conf), ours: file(s.ours), ownership: configOwnership(s.unit, s.conf) }),
+    facts: (inv) => {
+      const extra = s.extraFact?.(inv);
+      return { file: file(s.conf), ours: file(s.ours), ownership: configOwnership(s.unit, s.conf), ...(extra ? { extra } : {}) } as FactsOf<IncludedConfFacts>;
+    },
     plan(inv, f, env) {
       const pkgFile = f.file;
       if (!pkgFile) throw new PendingChangeError(`${s.conf} does not exist`, [s.pkg], { where: inv.name, fix: `install ${s.pkg} (the bootstrap task does)` });
@@ -63,9 +73,11 @@ export function includedConfTask(s: IncludedConfSpec): Task<IncludedConfFacts> {
           where: inv.name,
           fix: `reinstall ${s.pkg} (its package creates the user and the unit), then run again`,
         });
-      // The password already set is kept; without one a fresh one is made (the accounts task registers it).
-      const password = { value: existing ?? (env ?? planEnv()).random(), generated: existing === undefined };
-      const want = { ours: s.render(inv, password.value), conf: repairable(inv, () => s.editConf(pkgFile.content)) };
+      // The password the inventory decides, else the one already set is kept; without one a fresh one is made (the
+      // accounts task registers it).
+      const fixed = s.fixedPassword?.(inv);
+      const password = fixed !== undefined ? { value: fixed, generated: false } : { value: existing ?? (env ?? planEnv()).random(), generated: existing === undefined };
+      const want = { ours: s.render(inv, password.value, f.extra), conf: repairable(inv, () => s.editConf(pkgFile.content)) };
       const changes: FileChange[] = [];
       // Ours first: the package's file then includes a file that exists.
       for (const [path, now, content] of [[s.ours, f.ours, want.ours], [s.conf, pkgFile, want.conf]] as const)
@@ -74,7 +86,7 @@ export function includedConfTask(s: IncludedConfSpec): Task<IncludedConfFacts> {
       return {
         changes,
         reason: `${s.ours} (included last by ${s.conf}) ${s.does(inv)}; ${owner}:${group} ${mode.toString(8).padStart(4, "0")}, ${why}`,
-        handoff: { [s.handoff]: password },
+        handoff: s.handoff ? { [s.handoff]: password } : {},
         secrets: [password.value],
       };
     },

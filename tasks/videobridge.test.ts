@@ -23,7 +23,7 @@ const INV: Inventory = {
 const PACKAGE_CONF = readFileSync(new URL("../test/sandbox/packages/jitsi-videobridge/files/etc/jitsi-videobridge/jvb.conf", import.meta.url), "utf8");
 const OLD_BLOCK_CONF = readFileSync(new URL("../src/render/__fixtures__/jvb.conf.sandbox.old-block", import.meta.url), "utf8");
 const PW = "FAKE-jvb-password";
-const OURS = renderJvbProvision({ domain: INV.jitsi.domain, prosodyAddress: INV.jitsi.prosodyAddress, password: PW });
+const OURS = renderJvbProvision({ domain: INV.jitsi.domain, xmppServer: INV.jitsi.prosodyAddress, username: "jvb", password: PW, nickname: INV.bridge.nickname });
 const INCLUDED = editJvbConf(PACKAGE_CONF);
 const env = (random = "FAKE-fresh-password") => planEnv({ random: () => random });
 
@@ -40,7 +40,7 @@ describe("videobridge plan (pure)", () => {
   it("changes nothing when our file and the include are in place with the right owner, group and mode; hands on the password kept", () => {
     const plan = videobridge.plan(INV, facts(), env());
     expect(plan.changes).toEqual([]);
-    expect(plan.reason).toBe(`${JVB_PROVISION_CONF} (included last by ${JVB_CONF}) logs the bridge in as jvb@auth.meet.example.com; root:jvb 0640, readable by jitsi-videobridge's group`);
+    expect(plan.reason).toBe(`${JVB_PROVISION_CONF} (included last by ${JVB_CONF}) logs the bridge in as jvb@auth.meet.example.com and joins the brewery as jvb-test; root:jvb 0640, readable by jitsi-videobridge's group`);
     expect(plan.handoff).toEqual({ jvbPassword: { value: PW, generated: false } });
     expect(plan.secrets).toEqual([PW]);
   });
@@ -172,5 +172,40 @@ describe("videobridge facts", () => {
     const f: VideobridgeFacts = { file: declared.file.parse(fileOutput(JVB_CONF, null), 0), ours: declared.ours.parse(fileOutput(JVB_PROVISION_CONF, null), 0), ownership: declared.ownership.parse("@@jitsi-videobridge\n\n-\n@@@tmpfiles\n", 0) };
     expect(f).toMatchObject({ file: null, ours: null, ownership: { group: null } });
     expect(() => videobridge.plan(INV, f, env())).toThrow(/jvb\.conf does not exist/);
+  });
+});
+
+describe("videobridge plan on a videobridge host (pure)", () => {
+  const BRIDGE: Inventory = { ...INV, name: "JVB1", role: "videobridge", main: "h", bridge: { nickname: "jvb1", xmppServer: "xmpp.meet.example.com" } };
+  const ours = (plan: ReturnType<typeof videobridge.plan>) => (plan.changes.find((c) => c.kind === "file" && c.path === JVB_PROVISION_CONF) as FileChange).content;
+
+  it("logs in as jvb-<name> at XMPP_SERVER with the password derived from the deployment's secret, never a random one", async () => {
+    const { bridgePassword } = await import("../src/bridge-account.js");
+    const plan = videobridge.plan(BRIDGE, facts({ ours: null }), planEnv());
+    const text = ours(plan);
+    expect(text).toContain('USERNAME = "jvb-jvb1"');
+    expect(text).toContain('HOSTNAME = "xmpp.meet.example.com"');
+    expect(text).toContain('MUC_NICKNAME = "jvb1"');
+    expect(text).toContain(`PASSWORD = "${bridgePassword(INV.jwt.appSecret, "jvb-jvb1", INV.jitsi.domain)}"`);
+    expect(plan.secrets).toEqual([bridgePassword(INV.jwt.appSecret, "jvb-jvb1", INV.jitsi.domain)]);
+  });
+
+  it("rewrites a password changed by hand back to the derived one", () => {
+    const first = ours(videobridge.plan(BRIDGE, facts({ ours: null }), planEnv()));
+    const edited = first.replace(/PASSWORD = "[^"]*"/, 'PASSWORD = "by-hand-FAKE"');
+    const plan = videobridge.plan(BRIDGE, facts({ ours: { content: edited, owner: "root", group: "jvb", mode: 0o640 } }), planEnv());
+    expect(ours(plan)).toBe(first);
+    expect(videobridge.plan(BRIDGE, facts({ ours: { content: first, owner: "root", group: "jvb", mode: 0o640 } }), planEnv()).changes).toEqual([]);
+  });
+
+  it("behind NAT maps the host's own source address to JVB_PUBLIC_ADDRESS, or JVB_LOCAL_ADDRESS when given", () => {
+    const natted: Inventory = { ...BRIDGE, bridge: { ...BRIDGE.bridge, publicAddress: "192.0.2.7" } };
+    const src = (videobridge.facts(natted) as Record<string, Fact<unknown>>).extra;
+    expect(src?.name).toBe("local-address");
+    expect(ours(videobridge.plan(natted, { ...facts({ ours: null }), extra: "10.0.0.5" }, planEnv()))).toContain('static-mappings = [{ local-address = "10.0.0.5", public-address = "192.0.2.7", name = "provision" }]');
+    const given: Inventory = { ...natted, bridge: { ...natted.bridge, localAddress: "10.9.9.9" } };
+    expect((videobridge.facts(given) as Record<string, Fact<unknown>>).extra).toBeUndefined();
+    expect(ours(videobridge.plan(given, facts({ ours: null }), planEnv()))).toContain('local-address = "10.9.9.9"');
+    expect(() => videobridge.plan(natted, { ...facts({ ours: null }), extra: undefined }, planEnv())).toThrow(/cannot tell the local address that JVB_PUBLIC_ADDRESS 192.0.2.7 maps to/);
   });
 });

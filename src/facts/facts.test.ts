@@ -75,3 +75,12 @@ describe("unit states", async () => {
     expect(parseUnitStates("@@enabled\nenabled\n@@active\nactive\ninactive\n", ["prosody", "nope"])).toBeUndefined();
   });
 });
+
+describe("local-address", () => {
+  it("reads the src of ip route get, IPv4 and IPv6, and nothing without a route", async () => {
+    const { parseRouteSource } = await import("./local-address.js");
+    expect(parseRouteSource("192.0.2.1 via 10.0.0.1 dev eth0 src 10.0.0.5 uid 0 \\    cache \n")).toBe("10.0.0.5");
+    expect(parseRouteSource("2001:db8::1 from :: via fe80::1 dev eth0 proto ra src 2001:db8:5::7 metric 100 pref medium\n")).toBe("2001:db8:5::7");
+    expect(parseRouteSource("")).toBeUndefined();
+  });
+});

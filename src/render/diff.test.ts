@@ -104,7 +104,7 @@ describe("secretSafeDiff", () => {
 
   it("masks the focus and bridge passwords in jicofo.conf and jvb.conf on both sides", () => {
     const j = (pw: string) => renderJicofoProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: pw });
-    const v = (pw: string) => renderJvbProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: pw });
+    const v = (pw: string) => renderJvbProvision({ domain: "meet.example.com", xmppServer: "127.0.0.1", username: "jvb", password: pw, nickname: "jvb-provision" });
     for (const [path, render] of [["/etc/jicofo/provision.conf", j], ["/etc/jitsi-videobridge/provision.conf", v]] as const) {
       const diff = secretSafeDiff(path, render(OLD), render(NEW), []);
       expect(diff).not.toMatch(/distinctive/);
@@ -133,7 +133,7 @@ describe("secretSafeDiff", () => {
       const files: [string, string, string][] = [
         ["/etc/prosody/conf.d/x.cfg.lua", renderProsodyConfig({ ...PROSODY, appSecret: old }), renderProsodyConfig({ ...PROSODY, appSecret: neu })],
         ["/etc/jicofo/provision.conf", renderJicofoProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: old }), renderJicofoProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", focusPassword: neu })],
-        ["/etc/jitsi-videobridge/provision.conf", renderJvbProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: old }), renderJvbProvision({ domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: neu })],
+        ["/etc/jitsi-videobridge/provision.conf", renderJvbProvision({ domain: "meet.example.com", xmppServer: "127.0.0.1", username: "jvb", password: old, nickname: "jvb-provision" }), renderJvbProvision({ domain: "meet.example.com", xmppServer: "127.0.0.1", username: "jvb", password: neu, nickname: "jvb-provision" })],
       ];
       for (const [path, before, after] of files) {
         const diff = secretSafeDiff(path, before, after, []);

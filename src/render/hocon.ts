@@ -24,3 +24,9 @@ export function hoconString(value: string): string {
 export function hoconSetting(path: string, value: string | number | boolean): string {
   return `${path} = ${typeof value === "string" ? hoconString(value) : String(value)}`;
 }
+
+/** One `dotted.path = [{ key = "value", … }, …]` line: a list of objects whose keys are ours and whose values go through hoconString. */
+export function hoconObjectList(path: string, items: readonly Record<string, string>[]): string {
+  const obj = (o: Record<string, string>) => `{ ${Object.entries(o).map(([k, v]) => `${k} = ${hoconString(v)}`).join(", ")} }`;
+  return `${path} = [${items.map(obj).join(", ")}]`;
+}

@@ -7,7 +7,7 @@ import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 import { merge, nest, ok, type Json } from "../../test/support/render/json-tree.js";
 import { parseDirsWithTypesafe, type HoconDir } from "../../test/support/render/typesafe-config.js";
 
-const P: JvbParams = { domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: "golden-FAKE-jvb-pw" };
+const P: JvbParams = { domain: "meet.example.com", xmppServer: "127.0.0.1", username: "jvb", password: "golden-FAKE-jvb-pw", nickname: "jvb-provision" };
 const FIXTURES = ["jvb.conf.sandbox", "jvb.conf.reference-style", "jvb.conf.hand-edited", "jvb.conf.braced"];
 const alone = (conf: string): HoconDir => ({ main: "jvb.conf", files: { "jvb.conf": conf } });
 const provisioned = (conf: string, p = P): HoconDir => ({ main: "jvb.conf", files: { "jvb.conf": editJvbConf(conf), "provision.conf": renderJvbProvision(p) } });
@@ -62,11 +62,13 @@ describe("jvb.conf including provision.conf", () => {
   }, 60_000);
 
   it("round-trips hostile values exactly through typesafe-config and existingJvbPassword", () => {
-    const java = parseDirsWithTypesafe(HOSTILE_STRINGS.map((s) => provisioned(fixture("jvb.conf.sandbox"), { domain: s, prosodyAddress: s, password: s })));
+    const java = parseDirsWithTypesafe(HOSTILE_STRINGS.map((s) => provisioned(fixture("jvb.conf.sandbox"), { domain: s, xmppServer: s, username: s, password: s, nickname: s, nat: { localAddress: s, publicAddress: s } })));
     HOSTILE_STRINGS.forEach((s, k) => {
       const root = ok(java[k]);
       expect(Object.keys(configs(root)), `#${k}`).toEqual(["provision"]);
-      expect(asBridge(configs(root).provision!), `#${k}`).toMatchObject({ PASSWORD: s, HOSTNAME: s, DOMAIN: `auth.${s}` });
+      expect(asBridge(configs(root).provision!), `#${k}`).toMatchObject({ PASSWORD: s, HOSTNAME: s, DOMAIN: `auth.${s}`, USERNAME: s, MUC_NICKNAME: s });
+      const mapping = ((root.ice4j as { harvest: { mapping: Record<string, Json[]> } }).harvest.mapping["static-mappings"]![0]) as Record<string, string>;
+      expect(mapping, `#${k}`).toMatchObject({ "local-address": s, "public-address": s });
       expect((root.videobridge as { websockets: Json }).websockets.domain).toBe("localhost:443");
       expect(existingJvbPassword(renderJvbProvision({ ...P, password: s }), null), `#${k}`).toBe(s);
     });

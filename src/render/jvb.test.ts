@@ -3,7 +3,7 @@ import { editJvbConf, existingJvbPassword, JVB_INCLUDE, renderJvbProvision, type
 import { expectGolden, fixture } from "../../test/support/render/golden.js";
 import { HOSTILE_STRINGS } from "../../test/support/render/hostile.js";
 
-const P: JvbParams = { domain: "meet.example.com", prosodyAddress: "127.0.0.1", password: "golden-FAKE-jvb-pw" };
+const P: JvbParams = { domain: "meet.example.com", xmppServer: "127.0.0.1", username: "jvb", password: "golden-FAKE-jvb-pw", nickname: "jvb-provision" };
 
 // The checks with the real typesafe-config library are in jvb.local.test.ts.
 
@@ -13,10 +13,16 @@ describe("renderJvbProvision", () => {
   });
 
   it("keeps one key per line whatever the values hold", () => {
-    const lines = renderJvbProvision(P).split("\n").length;
+    const lines = renderJvbProvision({ ...P, nat: { localAddress: "10.0.0.2", publicAddress: "192.0.2.7" } }).split("\n").length;
     for (const s of HOSTILE_STRINGS) {
-      expect(renderJvbProvision({ domain: s, prosodyAddress: s, password: s }).split("\n").length, JSON.stringify(s)).toBe(lines);
+      expect(renderJvbProvision({ domain: s, xmppServer: s, username: s, password: s, nickname: s, nat: { localAddress: s, publicAddress: s } }).split("\n").length, JSON.stringify(s)).toBe(lines);
     }
+  });
+});
+
+describe("renderJvbProvision for a videobridge host behind NAT", () => {
+  it("matches the golden file: its own account, nickname, XMPP server and the static mapping", () => {
+    expectGolden("jvb.provision.remote.conf", renderJvbProvision({ domain: "meet.example.com", xmppServer: "xmpp.example.com", username: "jvb-jvb1", password: "golden-FAKE-remote-pw", nickname: "jvb1", nat: { localAddress: "10.0.0.2", publicAddress: "192.0.2.7" } }));
   });
 });
 
