@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadInventory } from "./inventory.js";
+import { hostNames, loadInventory } from "./inventory.js";
 import { usageErrorOf } from "../test/support/errors.js";
 
 const SECRET = "s3cr3t-0123456789-abcdefghij-KLMNOPQRSTUV";
@@ -154,5 +154,110 @@ describe("problems name the value's source", () => {
     expect(e.lines).toContain(`JWT_APP_SECRET (from the ${join(dir, "Bad_Name.secrets.env")}): must be at least 32 characters (e.g. \`openssl rand -base64 48\`)`);
     expect(e.lines.find((l) => l.startsWith("JITSI_DOMAIN"))).toMatch(/^JITSI_DOMAIN \(from the default: the inventory name\): .*lower-case hostname/);
     expect(e.fix).not.toMatch(/environment/);
+  });
+});
+
+// inventory/defaults.env < inventory/groups/<GROUP>.env < <name>.env < <name>.secrets.env < the environment.
+describe("precedence and blame across the inventory's files", () => {
+  /** A directory with defaults.env, groups/eu.env and h.env (+ h.secrets.env), each setting SSH_PORT and more. */
+  function layered(over: { defaults?: string; group?: string; host?: string; secrets?: string } = {}): string {
+    const dir = dirWith({
+      "defaults.env": over.defaults ?? "SSH_USER=arch\nJWT_APP_ID=app\nGROUP=eu\nSSH_PORT=2201\nJWT_AUDIENCE=from-defaults\nLUA_VERSION=5.2\n",
+      "h.env": over.host ?? "SSH_PORT=2203\nJWT_AUDIENCE=from-host\n",
+      "h.secrets.env": over.secrets ?? `JWT_APP_SECRET=${SECRET}\nJWT_AUDIENCE=from-secrets\n`,
+    });
+    mkdirSync(join(dir, "groups"));
+    writeFileSync(join(dir, "groups", "eu.env"), over.group ?? "SSH_PORT=2202\nJWT_AUDIENCE=from-group\nLUA_VERSION=5.3\nPROSODY_ADDRESS=10.0.0.2\n");
+    return dir;
+  }
+
+  it("each level overrides the one below it", () => {
+    const dir = layered();
+    const inv = loadInventory("h", { dir, env: {} });
+    expect(inv.group).toBe("eu");
+    expect(inv.ssh.user).toBe("arch"); // defaults only
+    expect(inv.luaVersion).toBe("5.3"); // group over defaults
+    expect(inv.jitsi.prosodyAddress).toBe("10.0.0.2"); // group only
+    expect(inv.ssh.port).toBe(2203); // host over group
+    expect(inv.jwt.audience).toBe("from-secrets"); // secrets over host
+    expect(loadInventory("h", { dir, env: { JWT_AUDIENCE: "from-env", SSH_PORT: "" } }).jwt.audience).toBe("from-env"); // environment over all; empty ignored
+    expect(loadInventory("h", { dir, env: { SSH_PORT: "" } }).ssh.port).toBe(2203);
+    // Without the higher files, the lower ones show through.
+    expect(loadInventory("h", { dir: layered({ host: "", secrets: `JWT_APP_SECRET=${SECRET}\n` }), env: {} }).ssh.port).toBe(2202);
+    expect(loadInventory("h", { dir: layered({ host: "", secrets: `JWT_APP_SECRET=${SECRET}\n`, group: "" }), env: {} }).ssh.port).toBe(2201);
+    // An empty value in a higher file unsets a lower one: the built-in default applies.
+    expect(loadInventory("h", { dir: layered({ host: "SSH_PORT=\n" }), env: {} }).ssh.port).toBe(22);
+  });
+
+  it("GROUP set in the host file (or the environment) picks the group file; a group with no file is only a name", () => {
+    const dir = layered({ defaults: "SSH_USER=arch\nJWT_APP_ID=app\n", host: "GROUP=eu\n" });
+    expect(loadInventory("h", { dir, env: {} }).luaVersion).toBe("5.3");
+    expect(loadInventory("h", { dir, env: { GROUP: "us" } })).toMatchObject({ group: "us", luaVersion: undefined });
+  });
+
+  it("blames a bad value on the file it came from, and an unknown key on its file", () => {
+    const dir = layered({ group: "SSH_PORT=0\nSSH_PROT=1\n", host: "" });
+    const e = fail(() => loadInventory("h", { dir, env: {} }));
+    expect(e.lines.find((l) => l.startsWith("SSH_PORT"))).toMatch(new RegExp(`^SSH_PORT \\(from the ${join(dir, "groups", "eu.env")}\\): `));
+    expect(e.lines).toContain(`SSH_PROT (${join(dir, "groups", "eu.env")}): unknown key (did you mean SSH_PORT?)`);
+    const d2 = layered({ defaults: "SSH_USER=root\nJWT_APP_ID=app\n" });
+    expect(fail(() => loadInventory("h", { dir: d2, env: {} })).lines[0]).toMatch(new RegExp(`^SSH_USER \\(from the ${join(d2, "defaults.env")}\\): must not be root`));
+    const d3 = layered({ group: "GROUP=us\n" });
+    expect(fail(() => loadInventory("h", { dir: d3, env: {} })).lines[0]).toBe(`GROUP (${join(d3, "groups", "eu.env")}): a group file cannot name a group: set GROUP in the host file or in defaults.env`);
+  });
+
+  it("a defaults or group file holding JWT_APP_SECRET open to others is refused with its chmod", () => {
+    const dir = layered({ group: `JWT_APP_SECRET=${SECRET}\n` });
+    const e = fail(() => loadInventory("h", { dir, env: {} }));
+    expect(e.fix).toBe(`chmod 600 ${join(dir, "groups", "eu.env")}`);
+    expect(e.format()).not.toContain(SECRET);
+  });
+
+  it("defaults.env, example.env and *.secrets.env are not hosts", () => {
+    const dir = layered();
+    writeFileSync(join(dir, "example.env"), "SSH_USER=arch\n");
+    for (const n of ["defaults", "example", "h.secrets"]) expect(fail(() => loadInventory(n, { dir, env: {} })).message).toMatch(new RegExp(`^'${n}' is not a host: `));
+    expect(hostNames(dir)).toEqual(["h"]);
+  });
+});
+
+describe("ROLE, the bridge's keys", () => {
+  const base = `SSH_USER=arch\nJWT_APP_ID=app\nJWT_APP_SECRET=${SECRET}\nJITSI_DOMAIN=meet.example.org\n`;
+  const load = (text: string, env: NodeJS.ProcessEnv = {}) => loadInventory("Jvb_1", { dir: dirWith({ "Jvb_1.env": text }), env });
+
+  it("a main host: its own bridge reaches Prosody at PROSODY_ADDRESS, nickname the name lower-cased", () => {
+    const inv = load(`${base}PROSODY_ADDRESS=10.0.0.5\nJVB_PUBLIC_ADDRESS=203.0.113.5\n`);
+    expect(inv).toMatchObject({ role: "main", bridges: [] });
+    expect(inv.main).toBeUndefined();
+    expect(inv.bridge).toEqual({ nickname: "jvb_1", xmppServer: "10.0.0.5", publicAddress: "203.0.113.5", localAddress: undefined });
+  });
+
+  it("a videobridge host needs no JWT or TLS keys; XMPP_SERVER defaults to JITSI_DOMAIN", () => {
+    const inv = load("ROLE=videobridge\nSSH_USER=arch\nJITSI_DOMAIN=meet.example.org\nTLS_MODE=files\nJVB_NICKNAME=jvb-a\nJVB_PUBLIC_ADDRESS=2001:db8::7\nJVB_LOCAL_ADDRESS=10.1.1.1\n");
+    expect(inv.role).toBe("videobridge");
+    expect(inv.bridge).toEqual({ nickname: "jvb-a", xmppServer: "meet.example.org", publicAddress: "2001:db8::7", localAddress: "10.1.1.1" });
+    expect(inv.jwt).toEqual({ appId: "", appSecret: "", audience: "jitsi" });
+    expect(load("ROLE=videobridge\nSSH_USER=arch\nJITSI_DOMAIN=meet.example.org\nXMPP_SERVER=10.0.0.5\n").bridge.xmppServer).toBe("10.0.0.5");
+  });
+
+  it("refuses bad values of the new keys, each named", () => {
+    const e = fail(() => load(`${base}ROLE=bridge\nGROUP=e u\nJVB_NICKNAME=JVB 1\nJVB_PUBLIC_ADDRESS=nat.example.org\n`));
+    expect(e.lines).toEqual([
+      "ROLE: must be main or videobridge",
+      "GROUP: must be a group name: letters, digits, '.', '_', '-'",
+      "JVB_NICKNAME: must be 1 to 64 characters: lower-case letters, digits, '.', '_' or '-'",
+      "JVB_PUBLIC_ADDRESS: must be an IPv4 or IPv6 address, without port or brackets",
+    ]);
+    expect(fail(() => load("ROLE=videobridge\nSSH_USER=arch\nJITSI_DOMAIN=meet.example.org\nXMPP_SERVER=Meet:5222\n")).lines).toEqual([
+      "XMPP_SERVER: must be a lower-case host name or an IPv4 or IPv6 address, without port or brackets",
+    ]);
+    expect(fail(() => load(`${base}JVB_LOCAL_ADDRESS=10.0.0.1\n`)).lines[0]).toMatch(/^JVB_LOCAL_ADDRESS: is only taken with JVB_PUBLIC_ADDRESS/);
+  });
+
+  it("XMPP_SERVER in a main host's own file is refused; from the shared files or the environment it is ignored there", () => {
+    expect(fail(() => load(`${base}XMPP_SERVER=10.0.0.5\n`)).lines[0]).toMatch(/^XMPP_SERVER: only for ROLE=videobridge: .*remove it, or set ROLE=videobridge$/);
+    expect(load(base, { XMPP_SERVER: "10.0.0.5" }).bridge.xmppServer).toBe("127.0.0.1");
+    const dir = dirWith({ "defaults.env": "XMPP_SERVER=10.0.0.5\n", "h.env": base });
+    expect(loadInventory("h", { dir, env: {} }).bridge.xmppServer).toBe("127.0.0.1");
   });
 });
