@@ -1,5 +1,7 @@
-// XMPP accounts: focus (jicofo) and jvb on auth.<domain>, registered once; focus subscribed for client_proxy.
-import { HostError, PendingChangeError } from "../src/errors.js";
+// XMPP accounts: focus (jicofo) and jvb on auth.<domain>, registered once; focus subscribed for client_proxy; and one
+// account per videobridge host of the deployment (jvb-<name>, its password derived from the deployment's secret).
+import { bridgeCredentials } from "../src/bridge-account.js";
+import { PendingChangeError } from "../src/errors.js";
 import { parseAccountFile, passwordMatches, storedAccounts, type StoredAccounts } from "../src/facts/prosody-account.js";
 import type { Inventory } from "../src/inventory-types.js";
 import { UNITS } from "../src/platform.js";
@@ -21,6 +23,8 @@ export interface AccountsInput {
   /** The bridge's password (kept in its provision.conf; handed on by the videobridge task). */
   jvbPassword?: string;
   jvbPasswordNew: boolean;
+  /** The videobridge hosts' accounts: each one's name, state and password. */
+  bridges?: { account: string; name: string; state: AccountState; password: string }[];
 }
 
 /** Whether an account exists and holds `password` (checked locally against its SCRAM stored key). */
@@ -33,7 +37,7 @@ function accountState(file: string | undefined, password: string | undefined): A
 export const accounts: Task<AccountFacts> = {
   name: "accounts",
   title: titleOf("accounts"),
-  facts: (inv) => storedAccounts(`auth.${inv.jitsi.domain}`, `focus.${inv.jitsi.domain}`),
+  facts: (inv) => storedAccounts(`auth.${inv.jitsi.domain}`, `focus.${inv.jitsi.domain}`, inv.bridges.map((b) => b.account)),
   plan(inv, f, env) {
     if (!f.dataDir)
       throw new PendingChangeError("Prosody's data directory does not exist", ["prosody"], { where: inv.name, fix: "install prosody (the bootstrap task does)" });
@@ -46,6 +50,7 @@ export const accounts: Task<AccountFacts> = {
       focusPasswordNew: focusPassword?.generated === true,
       jvbPassword: jvbPassword?.value,
       jvbPasswordNew: jvbPassword?.generated === true,
+      bridges: bridgeCredentials(inv).map((b) => ({ account: b.account, name: b.name, password: b.password, state: accountState(f.others.get(b.account), b.password) })),
     });
   },
 };
@@ -84,6 +89,17 @@ export function planAccounts(inv: Inventory, f: AccountsInput): Plan {
       notify: [UNITS.videobridge],
     });
   }
+  // A videobridge host's account: registered, or reset when its stored key does not match the derived password. The
+  // bridge retries its login on its own (nothing to restart here); the `bridges` check waits for it.
+  for (const b of f.bridges ?? [])
+    if (!b.state.exists || b.state.matches === false)
+      changes.push({
+        kind: "command",
+        summary: b.state.exists ? `set the password of ${b.account}@${auth} to videobridge ${b.name}'s` : `register ${b.account}@${auth} for videobridge ${b.name}`,
+        argv: ["prosodyctl", "register", b.account, auth],
+        sudo: true,
+        stdin: `${b.password}\n${b.password}\n`,
+      });
   // The subscription notifies Prosody: a running Prosody caches offline users' rosters (rostermanager's
   // roster_cache), so until it restarts, focus@auth logs in with the cached roster, its presence never reaches
   // client_proxy, and focus answers service-unavailable.
@@ -95,5 +111,10 @@ export function planAccounts(inv: Inventory, f: AccountsInput): Plan {
       sudo: true,
       notify: [UNITS.prosody],
     });
-  return { changes, reason: `focus@${auth} and jvb@${auth} registered with the passwords jicofo and the bridge use; focus subscribed` };
+  const remote = (f.bridges ?? []).map((b) => `${b.account}@${auth}`);
+  return {
+    changes,
+    reason: `focus@${auth} and jvb@${auth} registered with the passwords jicofo and the bridge use; focus subscribed${remote.length ? `; videobridge accounts ${remote.join(", ")} registered` : ""}`,
+    secrets: (f.bridges ?? []).map((b) => b.password),
+  };
 }

@@ -6,7 +6,7 @@ import type { Inventory } from "../src/inventory-types.js";
 import type { ConfigOwnership } from "../src/facts/config-ownership.js";
 import { editJvbConf, existingJvbPassword, renderJvbProvision } from "../src/render/jvb.js";
 import { planEnv, type CommandChange, type FileChange } from "../src/task.js";
-import { planAccounts, type AccountsInput } from "./accounts.js";
+import { accounts, planAccounts, type AccountsInput } from "./accounts.js";
 import { TASKS } from "./index.js";
 import { JVB_CONF, JVB_PROVISION_CONF, videobridge, type VideobridgeFacts } from "./videobridge.js";
 
@@ -141,6 +141,32 @@ describe("accounts plan: jvb (pure)", () => {
 
   it("refuses to register jvb without knowing the bridge's password", () => {
     expect(() => jvbChanges({ jvb: { exists: false }, jvbPassword: undefined })).toThrow(/jvb password is unknown/);
+  });
+});
+
+describe("accounts: the videobridge hosts' accounts on the main host", () => {
+  const MAIN: Inventory = { ...INV, bridges: [{ name: "b1", nickname: "b1", account: "jvb-b1" }, { name: "b2", nickname: "b2", account: "jvb-b2" }] };
+  const stored = (others: Map<string, string>) => ({ dataDir: true, subscribed: true, others, focus: "x", jvb: "x" });
+  const handoff = { focusPassword: { value: "focus-FAKE", generated: false }, jvbPassword: { value: PW, generated: false } };
+
+  it("reads each bridge's account and registers those missing or holding another password, the password on stdin only", async () => {
+    const { bridgePassword } = await import("../src/bridge-account.js");
+    const { scramFileFor } = await import("../test/support/tasks/scram.js");
+    const pw1 = bridgePassword(INV.jwt.appSecret, "jvb-b1", INV.jitsi.domain);
+    const fact = accounts.facts(MAIN) as Fact<unknown>;
+    expect(fact.args.slice(2)).toEqual(["jvb%2db1", "jvb%2db2"]);
+    const plan = accounts.plan(MAIN, stored(new Map([["jvb-b1", scramFileFor(pw1)], ["jvb-b2", scramFileFor("changed-by-hand-FAKE")]])) as never, planEnv({ handoff }));
+    const cmds = plan.changes.filter((c) => c.kind === "command" && c.argv[2]?.startsWith("jvb-")) as CommandChange[];
+    expect(cmds.map((c) => c.summary)).toEqual(["set the password of jvb-b2@auth.meet.example.com to videobridge b2's"]);
+    const pw2 = bridgePassword(INV.jwt.appSecret, "jvb-b2", INV.jitsi.domain);
+    expect(cmds[0]!.stdin).toBe(`${pw2}\n${pw2}\n`);
+    expect(cmds[0]!.argv.join(" ")).not.toContain(pw2);
+    expect(plan.secrets).toEqual(expect.arrayContaining([pw1, pw2]));
+    const none = accounts.plan(MAIN, stored(new Map()) as never, planEnv({ handoff }));
+    expect((none.changes as CommandChange[]).filter((c) => c.argv[2]?.startsWith("jvb-")).map((c) => c.summary)).toEqual([
+      "register jvb-b1@auth.meet.example.com for videobridge b1",
+      "register jvb-b2@auth.meet.example.com for videobridge b2",
+    ]);
   });
 });
 

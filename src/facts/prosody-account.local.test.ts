@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseAccountFile, passwordMatches } from "./prosody-account.js";
+import { parseAccountFile, passwordMatches, storedAccounts } from "./prosody-account.js";
 
 describe("prosody account files", () => {
   it("matches the password real prosodyctl stored, and only that one", () => {
@@ -20,5 +20,19 @@ describe("prosody account files", () => {
     expect(rec).toBeDefined();
     expect(passwordMatches(pw, rec)).toBe(true);
     expect(passwordMatches(`${pw}x`, rec)).toBe(false);
+  });
+
+  it("finds a bridge account (jvb-<name>) where real prosodyctl stores it, its name encoded", () => {
+    const dir = mkdtempSync(join(tmpdir(), "prosody-account-"));
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, "data"));
+    execFileSync("chown", ["prosody", join(dir, "data")]);
+    writeFileSync(join(dir, "p.cfg.lua"), `data_path = "${dir}/data"\npidfile = "${dir}/p.pid"\nVirtualHost "auth.example.test"\nauthentication = "internal_hashed"\n`);
+    execFileSync("prosodyctl", ["--config", join(dir, "p.cfg.lua"), "register", "jvb-b1.x", "auth.example.test"], { input: "pw-FAKE\npw-FAKE\n", stdio: ["pipe", "ignore", "ignore"] });
+    const f = storedAccounts("auth.example.test", "focus.example.test", ["jvb-b1.x", "jvb-absent"]);
+    const out = execFileSync("sh", ["-c", f.script.replace("prosodyctl about", `prosodyctl --config ${join(dir, "p.cfg.lua")} about`), f.name, ...f.args], { encoding: "utf8" });
+    const got = f.parse(out, 0);
+    expect([...got.others.keys()]).toEqual(["jvb-b1.x"]);
+    expect(passwordMatches("pw-FAKE", parseAccountFile(got.others.get("jvb-b1.x")!)!)).toBe(true);
   });
 });

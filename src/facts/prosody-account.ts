@@ -13,14 +13,18 @@ export interface StoredAccounts {
   jvb?: string;
   /** The focus component is in focus@auth's roster. */
   subscribed: boolean;
+  /** The other accounts asked for (the remote bridges'), by account name, when they exist. */
+  others: Map<string, string>;
 }
 
-// $1 auth host storage dir name, $2 focus component. Prints the data dir and which accounts/roster entries exist.
+// $1 auth host storage dir name, $2 focus component, then the storage names of other accounts to read. Prints the data
+// dir and which accounts/roster entries exist.
 // Without a readable config (prosodyctl about fails), Arch's default data directory is assumed.
 const ACCOUNTS = `d=$(prosodyctl about 2>/dev/null | sed -n 's/^Data directory: *//p'); d=\${d:-/var/lib/prosody}
 [ -d "$d" ] && echo "Data directory: $d"
-for u in focus jvb; do [ -f "$d/$1/accounts/$u.dat" ] && { echo "@@$u"; cat "$d/$1/accounts/$u.dat"; }; done
-grep -qF "$2" "$d/$1/roster/focus.dat" 2>/dev/null && echo "@@subscribed"
+h=$1 c=$2; shift 2
+for u in focus jvb "$@"; do [ -f "$d/$h/accounts/$u.dat" ] && { echo "@@$u"; cat "$d/$h/accounts/$u.dat"; }; done
+grep -qF "$c" "$d/$h/roster/focus.dat" 2>/dev/null && echo "@@subscribed"
 exit 0`;
 
 /** Prosody's datamanager encoding of a host name in storage paths (every non-alphanumeric byte as %xx). */
@@ -28,15 +32,21 @@ export function storeName(host: string): string {
   return host.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
-/** Pure: ACCOUNTS's output. */
-export function parseStoredAccounts(stdout: string): StoredAccounts {
+/** Pure: ACCOUNTS's output (`others` are the accounts asked for besides focus and jvb). */
+export function parseStoredAccounts(stdout: string, others: readonly string[] = []): StoredAccounts {
   const s = sections(stdout);
-  return { dataDir: parseProsodyAbout(stdout).dataDir !== undefined, focus: s.get("focus"), jvb: s.get("jvb"), subscribed: s.has("subscribed") };
+  const found = new Map<string, string>();
+  for (const a of others) {
+    const text = s.get(storeName(a));
+    if (text !== undefined) found.set(a, text);
+  }
+  return { dataDir: parseProsodyAbout(stdout).dataDir !== undefined, focus: s.get("focus"), jvb: s.get("jvb"), subscribed: s.has("subscribed"), others: found };
 }
 
-/** The fact: focus@ and jvb@ of `authHost`, and whether `focusComponent` is subscribed to focus@. */
-export function storedAccounts(authHost: string, focusComponent: string): Fact<StoredAccounts> {
-  return { name: "accounts", script: ACCOUNTS, args: [storeName(authHost), focusComponent], parse: parseStoredAccounts };
+/** The fact: focus@, jvb@ and `others`@ of `authHost`, and whether `focusComponent` is subscribed to focus@. */
+export function storedAccounts(authHost: string, focusComponent: string, others: readonly string[] = []): Fact<StoredAccounts> {
+  // Prosody stores an account in accounts/<name>.dat with the name encoded as host names are (jvb-a → jvb%2da).
+  return { name: "accounts", script: ACCOUNTS, args: [storeName(authHost), focusComponent, ...others.map(storeName)], parse: (out) => parseStoredAccounts(out, others) };
 }
 
 export interface ScramRecord {

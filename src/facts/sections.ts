@@ -7,7 +7,7 @@ export function sections(output: string): Map<string, string> {
   let body: string[] = [];
   const flush = () => out.set(name, body.join("\n").replace(/\n+$/, ""));
   for (const line of output.split("\n")) {
-    const m = /^@@([\w.-]+)(?: (.*))?$/.exec(line);
+    const m = /^@@([\w.%-]+)(?: (.*))?$/.exec(line);
     if (m) {
       flush();
       name = m[1]!;
