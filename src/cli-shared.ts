@@ -2,29 +2,24 @@
 import { accessSync, closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { EXIT, ProvisionError, UsageError } from "./errors.js";
-import { loadInventory } from "./inventory.js";
+import { loadFleet, refuseBridge } from "./fleet.js";
 import type { Inventory } from "./inventory-types.js";
 import { formatEnd } from "./output/end.js";
 import { formatSummary, type HostReport } from "./runner.js";
 
-/** Load every host's inventory; all problems of all hosts in one UsageError. */
-export function loadAll(names: string[] | undefined, dir: string | undefined): Inventory[] {
-  if (!names || names.length === 0)
-    throw new UsageError("no host given", { fix: "name at least one host: provision --host <name> (inventory/<name>.env)" });
-  const invs: Inventory[] = [];
-  const errors: UsageError[] = [];
-  for (const n of [...new Set(names)]) {
-    try {
-      invs.push(loadInventory(n, { dir }));
-    } catch (e) {
-      if (e instanceof UsageError) errors.push(e);
-      else throw e;
-    }
-  }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1)
-    throw new UsageError(`${errors.length} inventories are invalid`, { lines: errors.flatMap((e) => e.format().split("\n")) });
-  return invs;
+/**
+ * Load the hosts named by --host (host or group names) with their deployments (src/fleet.ts loadFleet: main hosts
+ * first, a main host's `bridges`, a bridge's `main`); all problems of all hosts in one UsageError.
+ * `mainsOnly` (a command that runs against main hosts only: token, verify): a videobridge host named on the command
+ * line is refused, naming its main host; one that a group brought in is replaced by its main host.
+ */
+export function loadAll(names: string[] | undefined, dir: string | undefined, mainsOnly?: string): Inventory[] {
+  const { run, mains } = loadFleet(names, dir);
+  if (mainsOnly === undefined) return run;
+  for (const inv of run) if (inv.role === "videobridge" && names?.includes(inv.name)) refuseBridge(inv, mainsOnly, inv.main);
+  const out = run.filter((i) => i.role === "main");
+  for (const m of mains) if (!out.includes(m) && run.some((i) => i.main === m.name)) out.push(m);
+  return out;
 }
 
 /**

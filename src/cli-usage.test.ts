@@ -13,7 +13,7 @@ describe("usage errors, exit 2", () => {
     expect(r.stderr).toMatch(/^provision: unknown command 'tokn' \(did you mean token\?\)/);
     expect(r.stderr).not.toMatch(/too many arguments/);
     expect((await run("frobnicate")).stderr).toMatch(/^provision: unknown command 'frobnicate'\n/);
-    expect((await run("hepl")).stderr).toMatch(/^provision: unknown command 'hepl' \(did you mean help\?\)\nFix: commands: token, verify, tasks, help;/);
+    expect((await run("hepl")).stderr).toMatch(/^provision: unknown command 'hepl' \(did you mean help\?\)\nFix: commands: token, verify, tasks, hosts, help;/);
   });
 
   it("a mistyped task name in --only / --skip gets a 'did you mean'", async () => {

@@ -64,7 +64,7 @@ export function program(mainOpts: MainOptions = {}): Command {
     .helpCommand("help [command]", "show the help of provision or of a command")
     .addHelpText("afterAll", exitCodesHelp)
     .enablePositionalOptions()
-    .option("-H, --host <name>", "inventory name of a host (inventory/<name>.env); repeat for several hosts", collect)
+    .option("-H, --host <name>", "inventory name of a host (inventory/<name>.env), or a group (the hosts with GROUP=<name>); repeat for several hosts", collect)
     .option("--check", "plan only: show what would change and change nothing")
     .option("--diff", "show planned file changes as unified diffs (secrets masked)")
     .option("--only <tasks>", "run only these tasks (comma-separated names, see `provision tasks`)", collect)
@@ -116,6 +116,15 @@ export function program(mainOpts: MainOptions = {}): Command {
     .action(async () => {
       const { CATALOG } = await import("../tasks/catalog.js");
       for (const t of CATALOG) process.stdout.write(`${t.name.padEnd(12)} ${t.title}\n`);
+    });
+
+  p.command("hosts")
+    .description("list the inventory by deployment: each main host, then its videobridge hosts (role, group, domain, SSH target)")
+    .option("--inventory <dir>", "inventory directory")
+    .exitOverride()
+    .action(async (o: { inventory?: string }) => {
+      const { commandHosts } = await import("./hosts-command.js");
+      process.exitCode = commandHosts(o);
     });
   return p;
 }

@@ -2,6 +2,7 @@
 // Loaded only when one of them runs (src/cli.ts); `verify` imports SSH and the verifier when it starts.
 import { parseDuration } from "./duration.js";
 import { EXIT, UsageError } from "./errors.js";
+import { mainHostOf, refuseBridge } from "./fleet.js";
 import { loadInventory } from "./inventory.js";
 import { errorText } from "./output/error-text.js";
 import type { HostReport } from "./runner.js";
@@ -23,6 +24,7 @@ export async function commandToken(o: TokenFlags): Promise<number> {
   if (o.host.length !== 1)
     throw new UsageError(`token takes one host, got ${o.host.length}: ${o.host.join(", ")}`, { fix: "run provision token once per host: each host has its own domain and secret" });
   const inv = loadInventory(o.host[0]!, { dir: o.inventory });
+  if (inv.role === "videobridge") refuseBridge(inv, "token", mainHostOf(inv, o.inventory)); // it mints nothing
   validateRoomName(o.room);
   let ttlSeconds: number;
   try {
@@ -48,7 +50,7 @@ export interface VerifyFlags {
 export async function commandVerify(o: VerifyFlags): Promise<number> {
   const [{ checkReportPath, finish, loadAll }, { connectSsh }, { verifyHost }] = await Promise.all([import("./cli-shared.js"), import("./host/ssh.js"), import("./verify/index.js")]);
   checkReportPath(o.report); // before connecting, not after every host was verified
-  const invs = loadAll(o.host, o.inventory);
+  const invs = loadAll(o.host, o.inventory, "verify"); // main hosts only: a bridge is proven by its main host's check
   (await import("./host/ssh-keys.js")).checkSshKeys(invs); // a missing key file is exit 2 before any connection
   const reports = await Promise.all(
     invs.map(async (inv): Promise<HostReport> => {
