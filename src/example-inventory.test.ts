@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadInventory } from "./inventory.js";
+import { INVENTORY_KEYS, loadInventory } from "./inventory.js";
 
 const EXAMPLE = new URL("../inventory/example.env", import.meta.url);
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -26,6 +26,32 @@ describe("inventory/example.env", () => {
     expect(text).toMatch(/^#SSH_HOST=/m);
     expect(text).toMatch(/^#JITSI_DOMAIN=/m);
     expect(text).not.toMatch(/^(SSH_HOST|JITSI_DOMAIN)=/m);
+  });
+});
+
+describe("inventory/example.env documents", () => {
+  const text = readFileSync(EXAMPLE, "utf8");
+
+  it("every key the inventory understands, and no other", () => {
+    const shown = [...text.matchAll(/^#?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+    expect([...new Set(shown)].sort()).toEqual(Object.keys(INVENTORY_KEYS).sort());
+  });
+
+  it("the files in precedence order, and which keys a videobridge host reads", () => {
+    const order = ["inventory/defaults.env", "inventory/groups/<GROUP>.env", "inventory/<name>.env", "inventory/<name>.secrets.env", "the process environment"].map((f) => text.indexOf(`\n#   ${f} `));
+    expect(order.every((i, n) => i > 0 && (n === 0 || i > order[n - 1]!))).toBe(true);
+    expect(text).toMatch(/A videobridge host reads\n# only ROLE, GROUP, the SSH keys, JITSI_DOMAIN, XMPP_SERVER and the JVB_\* keys/);
+  });
+
+  it("copied as a videobridge host with ROLE and JITSI_DOMAIN set, needs nothing else", () => {
+    const dir = mkdtempSync(join(tmpdir(), "example-inv-"));
+    try {
+      writeFileSync(join(dir, "jvb1.env"), text.replace("#ROLE=main", "ROLE=videobridge").replace("#JITSI_DOMAIN=meet.example.org", "JITSI_DOMAIN=meet.example.org").replace(/^JWT_APP_ID=.*$/m, ""));
+      const inv = loadInventory("jvb1", { dir, env: {} });
+      expect(inv).toMatchObject({ role: "videobridge", bridge: { nickname: "jvb1", xmppServer: "meet.example.org" } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
