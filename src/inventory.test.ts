@@ -54,6 +54,8 @@ describe("loadInventory", () => {
     const e = fail(() => loadInventory("nope", { dir, env: {} }));
     expect(e.message).toContain(join(dir, "nope.env"));
     expect(e.fix).toContain("example.env");
+    writeFileSync(join(dir, "meet.example.org.env"), "");
+    expect(fail(() => loadInventory("meet.exmaple.org", { dir, env: {} })).message).toMatch(/^no inventory for host 'meet\.exmaple\.org' \(did you mean meet\.example\.org\?\): expected /);
   });
 
   it("lists every problem at once and never shows the secret", () => {

@@ -7,8 +7,9 @@ import { z } from "zod";
 import { UsageError } from "./errors.js";
 import { shellJoin } from "./host/quote.js";
 import { applySshConfig, fileConfigIO, parseProxyJump, PROXY_JUMP_FORMAT, resolveJumps, type SshConfigSource } from "./host/ssh-target.js";
-import { NAME, notAHost, readInventoryFiles } from "./inventory-files.js";
+import { hostNames, NAME, notAHost, readInventoryFiles } from "./inventory-files.js";
 import type { Inventory } from "./inventory-types.js";
+import { didYouMean } from "./suggest.js";
 
 export { INVENTORY_KEYS, hostNames } from "./inventory-files.js";
 
@@ -123,7 +124,7 @@ export function checkHostName(name: string, dir: string): void {
     throw new UsageError(`'${name}' is not a host: ${reserved}`, { where: join(dir, `${name}.env`), fix: "name a host: a file inventory/<name>.env (`provision hosts` lists them)" });
   const file = join(dir, `${name}.env`);
   if (!existsSync(file))
-    throw new UsageError(`no inventory for host '${name}': expected ${file}`, {
+    throw new UsageError(`no inventory for host '${name}'${didYouMean(name, hostNames(dir))}: expected ${file}`, {
       fix: `create it from ${join(dir, "example.env")} (cp ${join(dir, "example.env")} ${file}) and fill in the keys`,
     });
 }
