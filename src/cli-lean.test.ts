@@ -24,7 +24,7 @@ afterEach(() => {
 });
 
 describe("lean start", () => {
-  it.each(["--help", "--version", "help token", "help verify", "token --help", "tasks"])("provision %s loads no SSH, listr2, zod, jose, parser or verifier", async (args) => {
+  it.each(["--help", "--version", "help token", "help verify", "token --help", "tasks", "help hosts"])("provision %s loads no SSH, listr2, zod, jose, parser or verifier", async (args) => {
     const r = await run(...args.split(" "));
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
