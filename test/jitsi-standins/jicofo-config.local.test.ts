@@ -25,7 +25,7 @@ type Settings = {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "jicofo-conf-"));
-  execFileSync("javac", ["-nowarn", "-cp", "/usr/share/java/typesafe-config.jar", "-d", dir, join(JICOFO_DIR, "hocon/HoconToJson.java")]);
+  execFileSync("javac", ["-nowarn", "-cp", "/usr/share/java/typesafe-config.jar", "-d", dir, join(here, "../sandbox/standins/HoconToJson.java")]);
   process.env.JICOFO_HOCON_HELPER_DIR = dir;
   const mod = (await import(pathToFileURL(join(JICOFO_DIR, "lib/config.mjs")).href)) as { loadConfig: typeof loadConfig };
   loadConfig = mod.loadConfig;

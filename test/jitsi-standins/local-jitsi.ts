@@ -21,6 +21,10 @@ export interface LocalJitsi {
   dir: string;
   prosodyLog(): string;
   jicofoLog(): string;
+  /** Creates (or re-passwords) an account on auth.DOMAIN, the password through stdin. */
+  register(user: string, password: string): void;
+  /** jicofo's REST interface, bound to the host address (jicofo.rest.host). */
+  restUrl: string;
   stop(): Promise<void>;
 }
 
@@ -143,13 +147,14 @@ Include "${dir}/conf.d/*.cfg.lua"
   try {
     await waitPort(ip, 5222);
     await waitPort(ip, 5280);
-    execFileSync("javac", ["-nowarn", "-cp", "/usr/share/java/typesafe-config.jar", "-d", hocon, join(JICOFO, "hocon/HoconToJson.java")]);
+    execFileSync("javac", ["-nowarn", "-cp", "/usr/share/java/typesafe-config.jar", "-d", hocon, join(JICOFO, "../../../../../../standins/HoconToJson.java")]);
     const jconf = join(dir, "jicofo.conf");
     writeFileSync(jconf, readFileSync(join(JICOFO, "../../../etc/jicofo/jicofo.conf"), "utf8").replace("@FOCUS_PASSWORD@", "shipped") +
       `\njicofo.authentication { enabled = true, type = JWT, login-url = "${domain}" }
 jicofo.xmpp.client { enabled = true, hostname = "${ip}", port = 5222, domain = "auth.${domain}", xmpp-domain = "${domain}", username = "focus", password = "${focusPw}", conference-muc-jid = "conference.${domain}", client-proxy = "focus.${domain}", disable-certificate-verification = true }
 jicofo.bridge.brewery-jid = "JvbBrewery@internal.auth.${domain}"
 jicofo.conference.initial-timeout = 4 seconds
+jicofo.rest.host = "${ip}"
 `);
     execFileSync(process.execPath, [join(JICOFO, "jicofo.mjs"), "--config", jconf, "--pidfile", jicofoPid, "--log", join(dir, "jicofo.log")], {
       env: { ...process.env, JICOFO_HOCON_HELPER_DIR: hocon },
@@ -162,6 +167,8 @@ jicofo.conference.initial-timeout = 4 seconds
   }
   return {
     ip, domain, appId, secret, dir, stop,
+    register: (user: string, password: string) => void asProsody(["register", user, `auth.${domain}`], `${password}\n${password}\n`),
+    restUrl: `http://${ip}:8888`,
     prosodyLog: () => readFileSafe(join(dir, "prosody.log")),
     jicofoLog: () => readFileSafe(join(dir, "jicofo.log")),
   };

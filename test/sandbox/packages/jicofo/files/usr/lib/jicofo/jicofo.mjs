@@ -12,8 +12,12 @@ import { appendFileSync, openSync, writeFileSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "./lib/config.mjs";
 import { createLogger } from "./lib/log.mjs";
-import { XmppClient } from "./lib/xmpp-client.mjs";
+import { STANDINS } from "./lib/standins.mjs";
 import { Focus } from "./lib/focus.mjs";
+import { Brewery } from "./lib/brewery.mjs";
+import { startRest } from "./lib/rest.mjs";
+
+const { XmppClient } = await import(new URL("xmpp-client.mjs", STANDINS).href);
 
 /** Parses --name value options. */
 function options(argv) {
@@ -61,7 +65,9 @@ function serve(settings) {
   const log = createLogger("XmppProvider");
   let client = null;
   let focus = null;
+  let brewery = null;
   let stopping = false;
+  const rest = startRest(settings.rest, () => ({ brewery, conferences: focus ? focus.conferences.size : 0 }));
 
   const connect = async () => {
     if (stopping) return;
@@ -69,7 +75,9 @@ function serve(settings) {
     client = c;
     c.on("disconnected", (err) => {
       if (focus) focus.stopAll();
+      if (brewery) brewery.stop();
       focus = null;
+      brewery = null;
       if (stopping) return;
       log.warn("connectionClosed", `XMPP connection closed: ${err?.message ?? "unknown"}; reconnecting in 5 s`);
       setTimeout(connect, 5000);
@@ -78,10 +86,12 @@ function serve(settings) {
       const jid = await c.login();
       log.info("doConnect", `Registered as ${jid} with ${settings.client.hostname}:${settings.client.port}`);
       focus = new Focus(c, settings);
-      c.on("stanza", (el) => focus && focus.onStanza(el));
-      if (settings.breweryJid) {
-        c.send(`<presence to="${settings.breweryJid}/focus"><x xmlns="http://jabber.org/protocol/muc"/></presence>`);
-      }
+      brewery = settings.breweryJid ? new Brewery(c, settings) : null;
+      c.on("stanza", (el) => {
+        if (el.name === "presence" && brewery && brewery.owns(el)) brewery.onPresence(el);
+        else if (focus) focus.onStanza(el);
+      });
+      if (brewery) brewery.start();
     } catch (e) {
       log.error("doConnect", `Failed to connect/login: ${e.message}`);
       c.fail(e);
@@ -92,7 +102,9 @@ function serve(settings) {
     stopping = true;
     createLogger("JicofoKt").info("main", "Stopping services.");
     if (focus) focus.stopAll();
+    if (brewery) brewery.stop();
     if (client) client.close();
+    rest.then((server) => server && server.close());
     setTimeout(() => process.exit(0), 300);
   };
   process.on("SIGTERM", shutdown);

@@ -3,59 +3,18 @@
 // HoconToJson helper; includes are followed relative to the including file, a missing
 // `include "x"` is ignored and a missing `include required("x")` refused, as in jicofo), applies the reference.conf defaults jicofo ships for the keys the
 // stand-in uses, and refuses what jicofo refuses (no password, JWT without login-url).
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { STANDINS } from "./standins.mjs";
 
-export const TYPESAFE_JAR = "/usr/share/java/typesafe-config.jar";
+const hocon = await import(new URL("hocon.mjs", STANDINS).href);
+export const { ConfigError, parseDuration } = hocon;
+const { at, bool } = hocon;
+export const TYPESAFE_JAR = hocon.TYPESAFE_JAR;
 // JICOFO_HOCON_HELPER_DIR lets tests point at a helper compiled elsewhere.
 export const HELPER_DIR = process.env.JICOFO_HOCON_HELPER_DIR || "/usr/lib/jicofo/hocon";
 
-/** A configuration problem jicofo would refuse to start with. */
-export class ConfigError extends Error {}
-
 /** Parses the HOCON file with typesafe-config and returns the plain object. */
 export function readHocon(file) {
-  if (!existsSync(`${HELPER_DIR}/HoconToJson.class`)) {
-    throw new ConfigError(`HOCON helper missing: ${HELPER_DIR}/HoconToJson.class (run the jicofo post-install)`);
-  }
-  try {
-    const out = execFileSync("java", ["-cp", `${TYPESAFE_JAR}:${HELPER_DIR}`, "HoconToJson", file], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    return JSON.parse(out);
-  } catch (e) {
-    const stderr = e && typeof e === "object" && "stderr" in e ? String(e.stderr).trim() : String(e);
-    throw new ConfigError(stderr || `cannot read ${file}`);
-  }
-}
-
-/** Parses a HOCON duration ("15 seconds", "500ms", 1000) into milliseconds. */
-export function parseDuration(value, path) {
-  if (typeof value === "number") return value;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(String(value));
-  if (!m) throw new ConfigError(`com.typesafe.config.ConfigException$BadValue: ${path}: Invalid value at '${path}': No number in duration value '${value}'`);
-  const n = Number(m[1]);
-  const unit = m[2].toLowerCase();
-  const factors = { "": 1, ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1, s: 1000, second: 1000, seconds: 1000,
-    m: 60000, minute: 60000, minutes: 60000, h: 3600000, hour: 3600000, hours: 3600000, d: 86400000, day: 86400000, days: 86400000 };
-  if (!(unit in factors)) throw new ConfigError(`com.typesafe.config.ConfigException$BadValue: ${path}: Invalid value at '${path}': Could not parse time unit '${m[2]}'`);
-  return n * factors[unit];
-}
-
-/** Reads a dotted path out of a plain object. */
-function at(obj, path) {
-  return path.split(".").reduce((o, k) => (o && typeof o === "object" ? o[k] : undefined), obj);
-}
-
-/** Boolean the way typesafe-config reads it (true/false/yes/no/on/off). */
-function bool(value, fallback, path) {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value === "boolean") return value;
-  const s = String(value).toLowerCase();
-  if (["true", "yes", "on"].includes(s)) return true;
-  if (["false", "no", "off"].includes(s)) return false;
-  throw new ConfigError(`com.typesafe.config.ConfigException$WrongType: ${path} has type STRING rather than BOOLEAN`);
+  return hocon.readHocon(file, HELPER_DIR);
 }
 
 /** Missing mandatory value, worded like jicofo's metaconfig. */
@@ -111,6 +70,19 @@ export function settingsFrom(tree) {
       enableAutoOwner: bool(c("conference.enable-auto-owner"), true, "jicofo.conference.enable-auto-owner"),
     },
     breweryJid: c("bridge.brewery-jid") ? String(c("bridge.brewery-jid")) : undefined,
+    // jicofo's reference.conf: health checks every 10 s, a failed bridge stays non-operational for 1 minute.
+    bridge: {
+      healthChecks: bool(c("bridge.health-checks.enabled"), true, "jicofo.bridge.health-checks.enabled"),
+      healthIntervalMs: parseDuration(c("bridge.health-checks.interval") ?? "10 seconds", "jicofo.bridge.health-checks.interval"),
+      failureResetMs: parseDuration(c("bridge.failure-reset-threshold") ?? "1 minute", "jicofo.bridge.failure-reset-threshold"),
+    },
+    // RestConfig.kt: jicofo.rest.{enabled,port,host}, defaults true, 8888, "127.0.0.1" (docs/jitsi.md).
+    rest: {
+      enabled: bool(c("rest.enabled"), true, "jicofo.rest.enabled") && Number(c("rest.port") ?? 8888) > 0,
+      port: Number(c("rest.port") ?? 8888),
+      host: String(c("rest.host") ?? "127.0.0.1"),
+      debug: bool(c("rest.debug.enabled"), true, "jicofo.rest.debug.enabled"),
+    },
   };
 }
 

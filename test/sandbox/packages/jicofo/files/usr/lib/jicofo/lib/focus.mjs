@@ -3,8 +3,10 @@
 // infrastructure; behaviour per docs/jitsi.md §2.3).
 import { randomBytes, randomUUID } from "node:crypto";
 import { Element } from "ltx";
-import { esc } from "./xmpp-client.mjs";
 import { createLogger } from "./log.mjs";
+import { STANDINS } from "./standins.mjs";
+
+const { esc } = await import(new URL("xmpp-client.mjs", STANDINS).href);
 
 const FOCUS_NS = "http://jitsi.org/protocol/focus";
 const MUC_USER_NS = "http://jabber.org/protocol/muc#user";

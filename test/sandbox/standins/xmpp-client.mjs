@@ -1,13 +1,13 @@
-// Stand-in for the Smack XMPP client connection jicofo keeps (sandbox test
-// infrastructure): TCP to hostname:port, STARTTLS (optionally without certificate
-// verification), SASL SCRAM-SHA-1 or PLAIN as username@domain, resource bind, presence.
-// Emits "stanza" (ltx Element) for every top-level element received after login.
+// Stand-in for the Smack XMPP client connection jicofo and the videobridge keep (sandbox test infrastructure,
+// shared by both stand-ins): TCP to hostname:port, STARTTLS (optionally without certificate verification), SASL
+// SCRAM-SHA-1 or PLAIN as username@domain, resource bind, presence. Emits "stanza" (ltx Element) for every
+// top-level element received after login. A failure's `phase` says where: "connect" (TCP, stream, TLS) or "login".
 import { EventEmitter } from "node:events";
 import net from "node:net";
 import tls from "node:tls";
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 import { Element } from "ltx";
 import SaxLtx from "ltx/src/parsers/ltx.js";
+import { scramSha1 } from "./scram.mjs";
 
 /** Escapes text for XML attributes and text nodes. */
 export function esc(s) {
@@ -53,36 +53,6 @@ class StreamParser extends EventEmitter {
   write(data) {
     this.sax.write(data);
   }
-}
-
-/** SCRAM-SHA-1 client for one exchange. */
-function scramSha1(username, password) {
-  const cnonce = randomBytes(18).toString("base64");
-  const user = username.replace(/=/g, "=3D").replace(/,/g, "=2C");
-  const clientFirstBare = `n=${user},r=${cnonce}`;
-  let expectedServerSig = null;
-  return {
-    first: () => Buffer.from(`n,,${clientFirstBare}`).toString("base64"),
-    challenge: (b64) => {
-      const serverFirst = Buffer.from(b64, "base64").toString();
-      const attrs = Object.fromEntries(serverFirst.split(",").map((kv) => [kv[0], kv.slice(2)]));
-      if (!attrs.r || !attrs.r.startsWith(cnonce)) throw new Error("SCRAM: server nonce mismatch");
-      const salted = pbkdf2Sync(password, Buffer.from(attrs.s, "base64"), Number(attrs.i), 20, "sha1");
-      const clientKey = createHmac("sha1", salted).update("Client Key").digest();
-      const storedKey = createHash("sha1").update(clientKey).digest();
-      const withoutProof = `c=biws,r=${attrs.r}`;
-      const authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;
-      const clientSig = createHmac("sha1", storedKey).update(authMessage).digest();
-      const proof = Buffer.from(clientKey.map((b, i) => b ^ clientSig[i]));
-      const serverKey = createHmac("sha1", salted).update("Server Key").digest();
-      expectedServerSig = createHmac("sha1", serverKey).update(authMessage).digest("base64");
-      return Buffer.from(`${withoutProof},p=${proof.toString("base64")}`).toString("base64");
-    },
-    verify: (b64) => {
-      const final = Buffer.from(b64 || "", "base64").toString();
-      return final === `v=${expectedServerSig}`;
-    },
-  };
 }
 
 /** One client connection; login() resolves once bound and available. */
@@ -197,16 +167,38 @@ export class XmppClient extends EventEmitter {
 
   /** Connects, secures, authenticates, binds and sends presence. */
   async login() {
+    return this.authenticate(await this.connect());
+  }
+
+  /** TCP (Smack's 30 s connect timeout), stream, STARTTLS when useTls is true or "ifpossible" and offered. */
+  async connect() {
+    try {
+      return await this.connectInner();
+    } catch (e) {
+      e.phase = "connect";
+      throw e;
+    }
+  }
+
+  async connectInner() {
     const o = this.opts;
     this.socket = await new Promise((resolve, reject) => {
-      const s = net.connect({ host: o.hostname, port: o.port }, () => resolve(s));
+      const s = net.connect({ host: o.hostname, port: o.port }, () => {
+        s.setTimeout(0);
+        resolve(s);
+      });
+      s.setTimeout(o.connectTimeoutMs ?? 30000, () => {
+        s.destroy();
+        reject(Object.assign(new Error("Connect timed out"), { code: "ETIMEDOUT" }));
+      });
       s.once("error", reject);
     });
     this.hookSocket();
     let features = await this.openStream();
 
-    if (o.useTls) {
-      if (!features.getChild("starttls", "urn:ietf:params:xml:ns:xmpp-tls")) {
+    const offered = !!features.getChild("starttls", "urn:ietf:params:xml:ns:xmpp-tls");
+    if (o.useTls === true || (o.useTls === "ifpossible" && offered)) {
+      if (!offered) {
         throw new Error("server does not offer STARTTLS");
       }
       const proceed = this.nextElement();
@@ -226,7 +218,21 @@ export class XmppClient extends EventEmitter {
       this.hookSocket();
       features = await this.openStream();
     }
+    return features;
+  }
 
+  /** SASL (SCRAM-SHA-1, else PLAIN), resource bind, initial presence; resolves with the bound JID. */
+  async authenticate(features) {
+    try {
+      return await this.authenticateInner(features);
+    } catch (e) {
+      e.phase = "login";
+      throw e;
+    }
+  }
+
+  async authenticateInner(features) {
+    const o = this.opts;
     const mechs = (features.getChild("mechanisms", "urn:ietf:params:xml:ns:xmpp-sasl")?.getChildren("mechanism") ?? []).map((m) => m.getText());
     let reply;
     if (mechs.includes("SCRAM-SHA-1")) {
