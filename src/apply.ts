@@ -98,6 +98,7 @@ export async function applyChange(ctx: TaskContext, c: Change, stamp: string): P
 
 /** Run a plan's proof; its one-line outcome, or a HostError naming what failed. Results go into the run state. */
 export async function runProof(ctx: TaskContext, p: VerifyProof): Promise<string> {
+  if (p.kind === "bridges") return runBridgesProof(ctx);
   // Loaded only when a run verifies (the verifier and its XMPP client are the largest part of the program).
   const { formatChecks, verifyHost } = await import("./verify/index.js");
   ctx.log("running checks a–h over XMPP and through nginx");
@@ -107,4 +108,18 @@ export async function runProof(ctx: TaskContext, p: VerifyProof): Promise<string
   if (failed.length)
     throw new HostError(`verification failed: ${failed.map((r) => r.name).join(", ")}`, { where: ctx.inv.name, lines: formatChecks(results).split("\n") });
   return `${results.length}/${results.length} checks passed: ${results.map((r) => r.name).join(", ")}`;
+}
+
+/** The `bridges` proof: once the run's videobridge hosts are done, every bridge of the deployment must be operational for jicofo. */
+async function runBridgesProof(ctx: TaskContext): Promise<string> {
+  const { bridgesCheck } = await import("./verify/bridges.js");
+  if (ctx.fleet) {
+    ctx.log("waiting for the videobridge hosts of this run");
+    await ctx.fleet.bridgesDone();
+  }
+  ctx.log(`reading jicofo's bridges (${ctx.inv.bridges.length + 1} expected)`);
+  const result = await bridgesCheck(ctx.host, ctx.inv, ctx.fleet);
+  ctx.state.verification = [...(ctx.state.verification ?? []), result];
+  if (!result.ok) throw new HostError(`verification failed: ${result.name}`, { where: ctx.inv.name, lines: result.detail.split("; ") });
+  return result.detail;
 }

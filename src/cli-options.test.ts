@@ -17,8 +17,8 @@ describe("main command flags → runner options", () => {
   });
 
   it("--check and --no-verify skip verification; the rest passes through", () => {
-    expect(runOptions(flags(["--host", "x", "--check", "--skip", "nginx"])).skip).toEqual(["nginx", "verify"]);
-    expect(runOptions(flags(["--host", "x", "--no-verify"])).skip).toEqual(["verify"]);
+    expect(runOptions(flags(["--host", "x", "--check", "--skip", "nginx"])).skip).toEqual(["nginx", "verify", "bridges"]);
+    expect(runOptions(flags(["--host", "x", "--no-verify"])).skip).toEqual(["verify", "bridges"]);
     expect(runOptions(flags(["--host", "x", "--lock-timeout", "7", "--parallel", "2", "--diff"]))).toMatchObject({ lockTimeoutMs: 7000, parallel: 2, diff: true, check: false });
   });
 });

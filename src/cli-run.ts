@@ -47,7 +47,7 @@ export function checkRunFlags(o: RunFlags): void {
   const opts = runOptions(o);
   const left = CATALOG.filter((t) => (!opts.only?.length || opts.only.includes(t.name)) && !(opts.skip ?? []).includes(t.name));
   if (left.length === 0) {
-    const why = [o.only ? `--only ${o.only.join(",")}` : "", o.skip?.length ? `--skip ${o.skip.join(",")}` : "", o.check ? "--check (skips verify)" : "", o.verify === false ? "--no-verify" : ""].filter(Boolean);
+    const why = [o.only ? `--only ${o.only.join(",")}` : "", o.skip?.length ? `--skip ${o.skip.join(",")}` : "", o.check ? "--check (skips verify and bridges)" : "", o.verify === false ? "--no-verify" : ""].filter(Boolean);
     throw new UsageError(`nothing left to run: ${why.join(" with ")} selects no task`, { fix: "leave at least one task selected (see provision tasks)" });
   }
 }
@@ -58,7 +58,7 @@ export function runOptions(o: RunFlags, signal?: AbortSignal): RunOptions {
     check: Boolean(o.check),
     diff: Boolean(o.diff),
     only: o.only,
-    skip: [...(o.skip ?? []), ...(o.verify === false || o.check ? ["verify"] : [])],
+    skip: [...(o.skip ?? []), ...(o.verify === false || o.check ? ["verify", "bridges"] : [])],
     parallel: o.parallel,
     lockTimeoutMs: o.lockTimeout * 1000,
     public: o.public === true,

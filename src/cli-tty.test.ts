@@ -9,6 +9,9 @@ import type { Task } from "./task.js";
 
 const inv = {
   name: "meet.example.org",
+  role: "main",
+  bridge: { nickname: "meet", xmppServer: "127.0.0.1" },
+  bridges: [],
   ssh: { host: "h", port: 22, user: "arch", knownHosts: "/dev/null", connectTimeoutMs: 1000, commandTimeoutMs: 1000 },
   jitsi: { domain: "meet.example.org", guestDomain: "guest.meet.example.org", prosodyAddress: "127.0.0.1", pluginDir: "/p" },
   jwt: { appId: "app", appSecret: "tty-test-FAKE-secret-0123456789abcdef", audience: "jitsi" },

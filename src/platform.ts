@@ -17,6 +17,12 @@ export const UNITS = {
 /** Restart order: Prosody first (jicofo and the bridge log in to it), the bridge after jicofo, nginx last. */
 export const UNIT_ORDER: readonly string[] = [UNITS.prosody, UNITS.jicofo, UNITS.videobridge, UNITS.nginx];
 
+/** What each role installs and runs: a videobridge host only the bridge. */
+export const ROLE_STACK = {
+  main: { packages: PACKAGES as readonly string[], units: UNIT_ORDER },
+  videobridge: { packages: ["jitsi-videobridge"] as readonly string[], units: [UNITS.videobridge] as readonly string[] },
+} as const;
+
 export const PATHS = {
   prosodyMain: "/etc/prosody/prosody.cfg.lua",
   prosodyConfD: "/etc/prosody/conf.d",

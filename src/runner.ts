@@ -13,6 +13,8 @@ import { errorText } from "./output/error-text.js";
 import { stepTitle, withWaiting } from "./output/progress.js";
 import type { LogSink } from "./output/sink.js";
 import { RunFacts, runTask, type TaskRun } from "./run-task.js";
+import { Fleet, Slots } from "./fleet-run.js";
+import { rolesOf } from "../tasks/catalog.js";
 import { newRunState, type Task, type TaskContext } from "./task.js";
 
 export type TaskStatus = "changed" | "unchanged" | "skipped" | "failed";
@@ -64,6 +66,8 @@ export interface RunOptions {
   public?: boolean;
   /** -v: every remote command's output, line by line as it comes, in the progress log (src/host/verbose.ts). */
   verbose?: boolean;
+  /** Per host (inventory name): the only tasks to run there (a main host in the run only for its `bridges` check). */
+  onlyFor?: Record<string, string[]>;
   /** Where plans get fresh secrets (tests inject their own). */
   random?: () => string;
   /**
@@ -75,20 +79,34 @@ export interface RunOptions {
 
 export type Connector = (inv: Inventory) => Promise<Host>;
 
-/** Run `tasks` on every inventory in parallel (bounded); never throws for a host's failure. */
+/**
+ * Run `tasks` on every inventory in parallel (at most opts.parallel at work at once); never throws for a host's
+ * failure. Each host runs the tasks of its role; a deployment's videobridge hosts start once its main host's tasks
+ * are done, and the main host's `bridges` proof waits for them (src/fleet-run.ts).
+ */
 export async function runHosts(invs: Inventory[], tasks: Task[], connect: Connector, opts: RunOptions): Promise<HostReport[]> {
   const reports = invs.map((inv): HostReport => ({ host: inv.name, ok: true, changes: 0, restarts: [], tasks: [] }));
+  const slots = new Slots(opts.parallel);
+  const fleet = new Fleet(invs, slots);
   const write = opts.write ?? ((t: string) => process.stdout.write(t));
   const renderer = opts.renderer ?? (process.stdout.isTTY ? "default" : "simple");
   const list = new Listr(
     invs.map((inv, i) => ({
       title: inv.name,
       task: async (_: unknown, hostTask: ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRenderer>) => {
-        await runOneHost(inv, tasks, connect, opts, reports[i]!, write, hostTask);
+        const only = opts.onlyFor?.[inv.name];
+        const mine = tasks.filter((t) => rolesOf(t.name).includes(inv.role));
+        await slots.acquire();
+        try {
+          await runOneHost(inv, mine, connect, only ? { ...opts, only, skip: [] } : opts, reports[i]!, write, hostTask, fleet);
+        } finally {
+          slots.release();
+        }
       },
     })),
     {
-      concurrent: Math.max(1, opts.parallel),
+      // Every host's listr task starts at once; Slots bounds how many work (a waiting host holds none).
+      concurrent: true,
       exitOnError: false,
       renderer,
       fallbackRenderer: "simple",
@@ -109,6 +127,7 @@ async function runOneHost(
   report: HostReport,
   write: (t: string) => void,
   hostTask: ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRenderer>,
+  fleet: Fleet,
 ): Promise<void> {
   const counts: WireCounts = { commands: 0, writes: 0, forwards: 0 };
   const state = newRunState([inv.jwt.appSecret]);
@@ -138,6 +157,8 @@ async function runOneHost(
     if (opts.signal?.aborted) throw opts.signal.reason instanceof InterruptedError ? opts.signal.reason : new InterruptedError("SIGINT");
   };
   try {
+    if (inv.role === "videobridge") say(`waiting for ${inv.main ?? "its main host"}`);
+    await fleet.beforeStart(inv);
     stopIfInterrupted();
     say("connecting");
     host = counting(await untilInterrupted(connect(inv), opts.signal, (late) => void late.close().catch(() => undefined)), counts);
@@ -161,6 +182,7 @@ async function runOneHost(
       check: opts.check,
       state,
       log: (m) => say(maskSecrets(m, state.secrets)),
+      fleet: fleet.link(inv),
     };
     const run: TaskRun = {
       env: { handoff: state.handoff, notified: state.notified, random: opts.random ?? (() => randomBytes(24).toString("base64url")), public: opts.public === true },
@@ -232,6 +254,8 @@ async function runOneHost(
     report.restarts = [...state.restarted];
     if (state.verification !== undefined) report.verification = state.verification;
     if (lock) await lock.release().catch(() => undefined);
+    // A videobridge host stays connected (unlocked) until its main host's `bridges` proof has read its log.
+    await fleet.finished(inv, { host, ok: report.ok, error: report.error });
     if (host) await host.close().catch(() => undefined);
     if (host) Object.assign(report, { commands: counts.commands + counts.writes, forwards: counts.forwards });
   }

@@ -60,10 +60,24 @@ export interface RestartChange {
 export type Change = FileChange | PackageChange | CommandChange | RestartChange;
 
 /** Read-only proof that runs after the changes (never with --check); its failure fails the task. */
-export interface VerifyProof {
-  kind: "verify";
-  /** Through the public URL instead of the SSH tunnel. */
-  public: boolean;
+export type VerifyProof =
+  | {
+      /** Checks a–h: tokens open rooms, everything else is refused. */
+      kind: "verify";
+      /** Through the public URL instead of the SSH tunnel. */
+      public: boolean;
+    }
+  | {
+      /** Every bridge of the deployment registered with jicofo (after the run's videobridge hosts are done). */
+      kind: "bridges";
+    };
+
+/** What a main host's `bridges` proof needs from the rest of the run (src/fleet-run.ts). */
+export interface FleetLink {
+  /** Wait (without holding a --parallel slot) until every videobridge host of this deployment in the run is done. */
+  bridgesDone(): Promise<void>;
+  /** A videobridge host of the run: its open connection (undefined when it could not connect) and how its run went. */
+  bridgeRun(name: string): { host?: Host; ok: boolean; error?: string } | undefined;
 }
 
 /** A password one task decides and a later one uses (an XMPP account's). */
@@ -134,6 +148,8 @@ export interface TaskContext {
   state: RunState;
   /** Progress output (listr task.output); secrets are masked before display. */
   log(message: string): void;
+  /** The other hosts of the run, for a main host's `bridges` proof. */
+  fleet?: FleetLink;
 }
 
 export interface Task<F = unknown> {

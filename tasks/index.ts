@@ -2,6 +2,7 @@
 import type { Task } from "../src/task.js";
 import { accounts } from "./accounts.js";
 import { bootstrap } from "./bootstrap.js";
+import { bridges } from "./bridges.js";
 import { certificates } from "./certificates.js";
 import { jicofo } from "./jicofo.js";
 import { jitsiMeet } from "./jitsi-meet.js";
@@ -13,4 +14,4 @@ import { restart } from "./restart.js";
 import { verify } from "./verify.js";
 import { videobridge } from "./videobridge.js";
 
-export const TASKS: Task[] = [preflight, bootstrap, packages, certificates, prosody, jicofo, videobridge, accounts, jitsiMeet, nginx, restart, verify] as Task[];
+export const TASKS: Task[] = [preflight, bootstrap, packages, certificates, prosody, jicofo, videobridge, accounts, jitsiMeet, nginx, restart, verify, bridges] as Task[];

@@ -3,12 +3,13 @@ import { serviceFreshness, type ServiceFreshness } from "../src/facts/service-fr
 import type { Inventory } from "../src/inventory-types.js";
 import { prosodyConfigPath } from "../src/render/prosody.js";
 import { nginxSitePath } from "../src/render/nginx.js";
-import { PATHS, UNIT_ORDER, UNITS } from "../src/platform.js";
+import { PATHS, ROLE_STACK, UNIT_ORDER, UNITS } from "../src/platform.js";
 import type { Task } from "../src/task.js";
 import { titleOf } from "./catalog.js";
 
 /** The files each service reads that provision manages (or edits): a newer one means the service must restart. */
 export function serviceFiles(inv: Inventory): Map<string, string[]> {
+  if (inv.role === "videobridge") return new Map([[UNITS.videobridge, [PATHS.jvbConf, PATHS.jvbProvisionConf]]]);
   const d = inv.jitsi.domain;
   const certs = [d, `auth.${d}`].flatMap((h) => [`${PATHS.certDir}/${h}.crt`, `${PATHS.certDir}/${h}.key`]);
   return new Map([
@@ -28,8 +29,9 @@ export function restartOrder(notified: Iterable<string>, owed: Iterable<string>)
 export const restart: Task<ServiceFreshness> = {
   name: "restart",
   title: titleOf("restart"),
-  facts: (inv) => serviceFreshness(UNIT_ORDER, serviceFiles(inv)),
-  plan(_inv, f, env) {
+  facts: (inv) => serviceFreshness(ROLE_STACK[inv.role].units, serviceFiles(inv)),
+  plan(inv, f, env) {
+    const UNIT_ORDER = ROLE_STACK[inv.role].units;
     // Besides this run's changes: units enabled but not running (started like a restart), restarts an earlier
     // run owed and never did, and services running since before one of their files changed.
     const notified = env?.notified ?? new Set<string>();

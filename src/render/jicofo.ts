@@ -3,6 +3,7 @@
 import { hoconSetting } from "./hocon.js";
 import { ensureIncludeLast, includeStatement, oldBlock, readRenderedString } from "./hocon-include.js";
 import { PATHS } from "../platform.js";
+import { breweryJid } from "./jvb.js";
 
 /** Inputs for the jicofo settings we own. */
 export interface JicofoParams {
@@ -13,6 +14,9 @@ export interface JicofoParams {
   /** Focus user password (secret; the one registered in Prosody). */
   focusPassword: string;
 }
+
+/** jicofo's REST port (its default). */
+export const JICOFO_REST_PORT = 8888;
 
 /** The include line jicofo.conf ends with: our file, beside it. */
 export const JICOFO_INCLUDE = includeStatement(PATHS.jicofoProvisionConf.split("/").pop()!);
@@ -34,14 +38,18 @@ export function expectedJicofoValues(p: JicofoParams): Record<string, string | n
     "jicofo.xmpp.client.conference-muc-jid": `conference.${d}`,
     "jicofo.xmpp.client.client-proxy": `focus.${d}`,
     "jicofo.xmpp.client.disable-certificate-verification": true,
-    "jicofo.bridge.brewery-jid": `JvbBrewery@internal.auth.${d}`,
+    "jicofo.bridge.brewery-jid": breweryJid(d),
+    // jicofo's REST interface (/stats, /debug: the bridges it sees; the `bridges` check reads it over SSH) listens
+    // where Prosody does: the host's internal address (jicofo's default is 127.0.0.1, PROSODY_ADDRESS's too).
+    "jicofo.rest.host": p.prosodyAddress,
+    "jicofo.rest.port": JICOFO_REST_PORT,
   };
 }
 
 /** The whole of /etc/jicofo/provision.conf for `p`: one `path = value` line per setting, values through hoconString. */
 export function renderJicofoProvision(p: JicofoParams): string {
   const lines = Object.entries(expectedJicofoValues(p)).map(([k, v]) => hoconSetting(k, v));
-  return `# Written by provision on every run: JWT authentication for Jitsi Meet and jicofo's XMPP login.
+  return `# Written by provision on every run: JWT authentication for Jitsi Meet, jicofo's XMPP login and its REST address.
 # ${PATHS.jicofoConf} includes this file last, so these settings win over the same ones there. Do not edit.
 ${lines.join("\n")}
 `;

@@ -66,7 +66,7 @@ function connectionValues(p: JvbParams): Record<string, string | number | boolea
 export function expectedJvbValues(p: JvbParams): Record<string, string | number | boolean> {
   return {
     ...Object.fromEntries(Object.entries(connectionValues(p)).map(([k, v]) => [`${JVB_CONFIGS}.${JVB_CONNECTION}.${k}`, v])),
-    "videobridge.ice.udp-port": JVB_MEDIA_PORT,
+    "videobridge.ice.udp.port": JVB_MEDIA_PORT,
   };
 }
 

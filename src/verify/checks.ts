@@ -11,7 +11,7 @@ import { CheckFailed, NotRun, type Ctx } from "./session.js";
 import { VerifyError, type Endpoint } from "./websocket.js";
 import type { XmppSession } from "./xmpp.js";
 
-export type CheckId = "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h";
+export type CheckId = "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i";
 
 /** One check's outcome. `skipped` checks are not ok: they proved nothing. */
 export interface CheckResult {
@@ -24,7 +24,7 @@ export interface CheckResult {
   ms?: number;
 }
 
-export const CHECK_NAMES: Record<Exclude<CheckId, "h">, string> = {
+export const CHECK_NAMES: Record<Exclude<CheckId, "h" | "i">, string> = {
   a: "token-opens-room",
   b: "guest-cannot-open",
   c: "guest-joins-opened",
@@ -102,7 +102,7 @@ export async function verify(opts: VerifyOptions): Promise<CheckResult[]> {
     if (!holder) throw new NotRun(`needs room ${rooms.opened} opened by check a (${CHECK_NAMES.a}), which failed`);
   };
 
-  const run = async (id: Exclude<CheckId, "h">, body: () => Promise<string>) => {
+  const run = async (id: Exclude<CheckId, "h" | "i">, body: () => Promise<string>) => {
     if (!wanted.has(id)) return;
     if (id !== "a") await transport;
     const name = CHECK_NAMES[id];

@@ -107,5 +107,5 @@ function allFailed(detail: string): CheckResult[] {
 }
 
 function checkName(id: CheckId): string {
-  return id === "h" ? WEB_CHECK.name : CHECK_NAMES[id as Exclude<CheckId, "h">];
+  return id === "h" ? WEB_CHECK.name : id === "i" ? "bridges" : CHECK_NAMES[id as Exclude<CheckId, "h" | "i">];
 }
