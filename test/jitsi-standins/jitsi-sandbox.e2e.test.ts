@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { NS } from "../../src/verify/stanza.js";
 import { downHost, upHost, type SandboxHost } from "../sandbox/host.js";
-import { confD } from "./local-jitsi.js";
+import { configureMain, runIn } from "./sandbox-jitsi.js";
 import { StandinSessions } from "./sessions.js";
 
 const NAME = `stdin-${randomBytes(2).toString("hex")}`;
@@ -16,42 +16,13 @@ const secret = randomBytes(16).toString("hex");
 const sessions = new StandinSessions(() => ({ ip: h.ip, domain, appId, secret }));
 
 /** Runs cmd as root in the host and fails with its output when it exits non-zero. */
-async function run(cmd: string, stdin?: string): Promise<string> {
-  const r = await h.exec(cmd, { stdin, timeoutMs: 60_000 });
-  if (r.code !== 0) throw new Error(`host command failed (${r.code}): ${cmd}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** Runs cmd as the host's sudo user arch (yay refuses root). */
-const asArch = (cmd: string) => run(`cd /home/arch && runuser -u arch -- env PATH=/usr/local/bin:/usr/bin:/bin HOME=/home/arch bash -c ${JSON.stringify(cmd)}`);
+const run = (cmd: string, stdin?: string) => runIn(h, cmd, stdin);
 
 beforeAll(async () => {
   h = await upHost(NAME, { state: "jitsi-installed" });
   domain = `${NAME}.sandbox.test`;
-  const focusPw = randomBytes(12).toString("hex");
-  await asArch("yay -S --needed --noconfirm lua-inspect lua-basexx lua-cjson lua-luaossl");
-  await run(`set -e; install -d -m 755 /etc/prosody/conf.d /etc/prosody/certs
-    for d in ${domain} auth.${domain}; do
-      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout /etc/prosody/certs/$d.key -out /etc/prosody/certs/$d.crt -days 2 -subj /CN=$d 2>/dev/null
-    done
-    chown -R root:prosody /etc/prosody/certs; chmod 640 /etc/prosody/certs/*.key
-    grep -q '^Include "conf.d/\\*.cfg.lua"' /etc/prosody/prosody.cfg.lua || echo 'Include "conf.d/*.cfg.lua"' >> /etc/prosody/prosody.cfg.lua`);
-  await run(`cat > /etc/prosody/conf.d/${domain}.cfg.lua`,
-    confD(domain, appId, secret, "/etc/prosody/certs").replace(/plugin_paths = \{[^}]*\}/, 'plugin_paths = { "/usr/lib/jitsi-meet-prosody" }'));
-  await run(`prosodyctl --config /etc/prosody/prosody.cfg.lua check config >/dev/null || prosodyctl check config`);
-  await run(`prosodyctl register focus auth.${domain}`, `${focusPw}\n${focusPw}\n`);
-  await run(`prosodyctl mod_roster_command subscribe focus.${domain} focus@auth.${domain}`);
-  await run(`cat >> /etc/jicofo/jicofo.conf`, `
-jicofo.authentication { enabled = true, type = JWT, login-url = "${domain}" }
-jicofo.xmpp.client { enabled = true, hostname = "${h.ip}", port = 5222, domain = "auth.${domain}", xmpp-domain = "${domain}", username = "focus", password = "${focusPw}", conference-muc-jid = "conference.${domain}", client-proxy = "focus.${domain}", disable-certificate-verification = true }
-jicofo.bridge.brewery-jid = "JvbBrewery@internal.auth.${domain}"
-`);
-  await run("systemctl start prosody && systemctl start jicofo && systemctl start jitsi-videobridge");
-  for (let i = 0; i < 100; i++) {
-    if ((await h.exec("grep -q 'Registered as focus@' /var/log/jicofo/jicofo.log")).code === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`jicofo did not log in:\n${await run("cat /var/log/jicofo/jicofo.log; journalctl -u prosody -n 20 -o cat")}`);
+  await configureMain(h, domain, appId, secret);
+  await run("systemctl start jitsi-videobridge");
 }, 240_000);
 
 afterAll(async () => {

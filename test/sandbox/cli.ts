@@ -1,8 +1,8 @@
-// npm run sandbox -- up NAME [--state fresh|jitsi-installed] [--no-known-hosts] | down NAME | down --all | list | exec NAME -- CMD
+// npm run sandbox -- up NAME [--state fresh|jitsi-installed|bridge] [--no-known-hosts] | down NAME | down --all | list | exec NAME -- CMD
 import { downAll, downHost, getHost, listHosts, upHost, type HostState } from "./host.js";
 
 const USAGE = `usage:
-  npm run sandbox -- up NAME [--state fresh|jitsi-installed] [--no-known-hosts]
+  npm run sandbox -- up NAME [--state fresh|jitsi-installed|bridge] [--no-known-hosts]
   npm run sandbox -- down NAME | down --all
   npm run sandbox -- list
   npm run sandbox -- exec NAME -- CMD...`;
@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === "up" && rest[0]) {
     const stateAt = rest.indexOf("--state");
     const state = (stateAt >= 0 ? rest[stateAt + 1] : "fresh") as HostState;
-    if (state !== "fresh" && state !== "jitsi-installed") throw new Error(`unknown state ${state}\n${USAGE}`);
+    if (state !== "fresh" && state !== "jitsi-installed" && state !== "bridge") throw new Error(`unknown state ${state}\n${USAGE}`);
     const t = Date.now();
     const h = await upHost(rest[0], { state, knownHosts: !rest.includes("--no-known-hosts") });
     console.log(

@@ -174,13 +174,18 @@ MaxSessions 100
 SSHD
 mkdir -p /run/sshd
 
-# 5. Optional state: Jitsi installed (as a bootstrap + yay would have done), nothing configured.
-if [[ ${SANDBOX_STATE:-fresh} == jitsi-installed ]]; then
+# 5. Optional state: Jitsi installed (as a bootstrap + yay would have done), nothing configured; or, for a
+# videobridge host, only jitsi-videobridge (and the AUR tooling it came through): no prosody, jicofo, nginx, web.
+case ${SANDBOX_STATE:-fresh} in
+  jitsi-installed) want="git base-devel yay-bin prosody lua-sec nginx jitsi-meet-prosody jicofo jitsi-videobridge jitsi-meet" ;;
+  bridge) want="git base-devel yay-bin jitsi-videobridge" ;;
+  *) want="" ;;
+esac
+if [[ -n $want ]]; then
   (
     set +e
     export SANDBOX_NO_LOG=1
     . "$SANDBOX_REPO/test/sandbox/arch-commands/lib.sh"
-    want="git base-devel yay-bin prosody lua-sec nginx jitsi-meet-prosody jicofo jitsi-videobridge jitsi-meet"
     for p in $(sandbox_pkg_closure $want); do
       sandbox_pkg_installed "$p" && continue
       reason=dependency; [[ " $want " == *" $p "* ]] && reason=explicit

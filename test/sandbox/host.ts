@@ -14,10 +14,10 @@ import { ensureSetup } from "./setup.js";
 
 const run = promisify(execFile);
 
-export type HostState = "fresh" | "jitsi-installed";
+export type HostState = "fresh" | "jitsi-installed" | "bridge";
 
 export interface UpOptions {
-  /** fresh = bare Arch; jitsi-installed = Jitsi packages installed, nothing configured. */
+  /** fresh = bare Arch; jitsi-installed = Jitsi packages installed, nothing configured; bridge = only jitsi-videobridge. */
   state?: HostState;
   /** false: do not record the host key (for tests of unknown-host refusal). Default true. */
   knownHosts?: boolean;

@@ -1,0 +1,77 @@
+// A videobridge on its own sandbox host (state bridge) logging in to a main host's Prosody over its 127.0.0.N:
+// the bridge host has jitsi-videobridge and nothing else, its unit starts the stand-in with the jvb.conf +
+// provision.conf layout the provisioner writes, jicofo on the main host lists it through its REST interface, and
+// its log is the unit's journal (docs/jitsi.md "Bridges on their own hosts").
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { downHost, upHost, type SandboxHost } from "../sandbox/host.js";
+import { bridgesOf, jvbConf, until } from "./bridges.js";
+import { configureMain, runIn } from "./sandbox-jitsi.js";
+
+const tag = randomBytes(2).toString("hex");
+const MAIN = `brm-${tag}`;
+const BRIDGE = `brb-${tag}`;
+let main: SandboxHost;
+let bridge: SandboxHost;
+const domain = `${MAIN}.sandbox.test`;
+const password = randomBytes(9).toString("hex");
+const occupant = `jvbbrewery@internal.auth.${domain}/${BRIDGE}`;
+
+/** Writes the bridge's provision.conf (as the tool does: jvb.conf includes it last) with this password. */
+async function configureBridge(pw: string): Promise<void> {
+  const conf = jvbConf({ hostname: main.ip, domain: `auth.${domain}`, username: `jvb-${BRIDGE}`, password: pw,
+    brewery: `JvbBrewery@internal.auth.${domain}`, nickname: BRIDGE, udpPort: 10000 });
+  await runIn(bridge, "f=/etc/jitsi-videobridge/provision.conf; cat > $f && chown jvb:jitsi $f && chmod 600 $f", conf);
+}
+
+const journal = () => runIn(bridge, "journalctl -u jitsi-videobridge -o cat --no-pager");
+const listed = async () => bridgesOf(`http://${main.ip}:8888`);
+
+beforeAll(async () => {
+  [main, bridge] = await Promise.all([upHost(MAIN, { state: "jitsi-installed" }), upHost(BRIDGE, { state: "bridge" })]);
+  await configureMain(main, domain, "provision-test", randomBytes(16).toString("hex"));
+  await runIn(main, `prosodyctl register jvb-${BRIDGE} auth.${domain}`, `${password}\n${password}\n`);
+  await runIn(bridge, `echo 'include required("provision.conf")' >> /etc/jitsi-videobridge/jvb.conf`);
+  await configureBridge(password);
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.all([downHost(MAIN).catch(() => undefined), downHost(BRIDGE).catch(() => undefined)]);
+});
+
+describe("a videobridge on its own sandbox host", () => {
+  it("state bridge: jitsi-videobridge and the AUR tooling, nothing of the main host", async () => {
+    const q = await runIn(bridge, "pacman -Qq");
+    expect(q.split("\n")).toEqual(expect.arrayContaining(["jitsi-videobridge", "yay-bin", "git", "base-devel"]));
+    for (const p of ["prosody", "jicofo", "nginx", "jitsi-meet", "jitsi-meet-prosody"]) expect(q.split("\n")).not.toContain(p);
+  });
+
+  it("joins the main host's brewery: jicofo lists it as operational, the journal says so", async () => {
+    await runIn(bridge, "systemctl start jitsi-videobridge");
+    await until(async () => (await listed())[occupant]?.operational === true, 20_000, journal);
+    const log = await journal();
+    expect(log).toContain(`Joined MUC: JvbBrewery@internal.auth.${domain}`);
+    expect(log).toContain(`Initialized SinglePortUdpHarvester with address ${bridge.ip}:10000/udp`);
+    expect(log).not.toContain(password);
+    expect(await runIn(bridge, "ps -o user=,group= -p $(systemctl show -p MainPID --value jitsi-videobridge)")).toMatch(/^jvb\s+jitsi\s*$/);
+  });
+
+  it("a password changed by hand: the login is refused (journal), jicofo no longer lists it", async () => {
+    await configureBridge("changed-by-hand");
+    await runIn(bridge, "systemctl restart jitsi-videobridge");
+    await until(async () => !(occupant in (await listed())), 10_000, journal);
+    await until(async () => (await journal()).includes("SASLError using SCRAM-SHA-1: not-authorized"), 10_000, journal);
+    expect(await journal()).toContain("Failed to login. Disconnecting to trigger a re-connect.");
+    await configureBridge(password);
+    await runIn(bridge, "systemctl restart jitsi-videobridge");
+    await until(async () => (await listed())[occupant]?.operational === true, 20_000, journal);
+  });
+
+  it("start fails on a jvb.conf the bridge cannot read", async () => {
+    await runIn(bridge, "systemctl stop jitsi-videobridge && cp /etc/jitsi-videobridge/jvb.conf /root/jvb.conf.bak && echo 'videobridge {' >> /etc/jitsi-videobridge/jvb.conf");
+    const r = await bridge.exec("systemctl start jitsi-videobridge");
+    expect(r.code).not.toBe(0);
+    expect(await journal()).toMatch(/Exception in thread "main" com\.typesafe\.config\.ConfigException/);
+    await runIn(bridge, "cp /root/jvb.conf.bak /etc/jitsi-videobridge/jvb.conf && systemctl start jitsi-videobridge");
+  });
+});
