@@ -6,7 +6,9 @@ import { connectSsh } from "./host/ssh.js";
 import { checkSshKeys } from "./host/ssh-keys.js";
 import { plainSink } from "./output/plain.js";
 import { runHosts, type RunOptions } from "./runner.js";
-import { checkReportPath, finish, loadAll } from "./cli-shared.js";
+import { checkReportPath, finish } from "./cli-shared.js";
+import { loadFleet } from "./fleet.js";
+import type { Inventory } from "./inventory-types.js";
 import { didYouMean } from "./suggest.js";
 
 export interface RunFlags {
@@ -75,10 +77,22 @@ export function progressOptions(hosts: string[], tty: boolean, write: (text: str
   return tty ? { renderer: "default" } : { renderer: "silent", log: plainSink(hosts, write) };
 }
 
+/**
+ * The hosts a run connects to: the ones named (main hosts first), and the main host of a deployment whose videobridge
+ * hosts are in the run but it is not, for its `bridges` check only (when that check is selected).
+ */
+export function runHostsOf(fleet: { run: Inventory[]; mains: Inventory[] }, opts: Pick<RunOptions, "only" | "skip">): { invs: Inventory[]; onlyFor: Record<string, string[]> } {
+  const checks = (!opts.only?.length || opts.only.includes("bridges")) && !opts.skip?.includes("bridges");
+  const extra = checks ? fleet.mains.filter((m) => !fleet.run.includes(m) && fleet.run.some((i) => i.main === m.name)) : [];
+  const mains = [...fleet.run.filter((i) => i.role === "main"), ...extra];
+  return { invs: [...mains, ...fleet.run.filter((i) => i.role !== "main")], onlyFor: Object.fromEntries(extra.map((m) => [m.name, ["bridges"]])) };
+}
+
 /** Run the main command; resolves to the exit code. */
 export async function commandRun(o: RunFlags, signal?: AbortSignal): Promise<number> {
   checkRunFlags(o);
-  const invs = loadAll(o.host, o.inventory);
+  const opts0 = runOptions(o, signal);
+  const { invs, onlyFor } = runHostsOf(loadFleet(o.host, o.inventory), opts0);
   checkSshKeys(invs); // a missing key file is exit 2 before any connection
   const write = (t: string) => void process.stdout.write(t);
   const progress = progressOptions(
@@ -87,7 +101,7 @@ export async function commandRun(o: RunFlags, signal?: AbortSignal): Promise<num
     write,
   );
   const connect = (inv: (typeof invs)[number]) => connectSsh(inv.name, inv.ssh, { acceptNewHostKey: o.acceptNewHostKey });
-  const opts = { ...runOptions(o, signal), ...progress };
+  const opts = { ...opts0, ...progress, onlyFor };
   // A run that verifies loads the verifier (the largest part of the program) while it connects and reads facts,
   // instead of after the restarts (src/apply.ts runProof imports it again: by then it is loaded).
   if ((!opts.only?.length || opts.only.includes("verify")) && !opts.skip?.includes("verify")) void import("./verify/index.js").catch(() => undefined);
