@@ -67,6 +67,16 @@ describe("a videobridge on its own sandbox host", () => {
     await until(async () => (await listed())[occupant]?.operational === true, 20_000, journal);
   });
 
+  it("the main host's Prosody gone: the bridge logs the lost connection and refused reconnects, and comes back with it", async () => {
+    await until(async () => (await listed())[occupant]?.operational === true, 20_000, journal);
+    await runIn(main, "systemctl stop prosody");
+    await until(async () => /Reconnection failed: \n.*failed because: java\.net\.ConnectException: Connection refused/.test(await journal()), 10_000, journal);
+    expect(await journal()).toContain("Closed on error:");
+    await runIn(main, "systemctl start prosody");
+    // the bridge reconnects within a second, jicofo within 5 s, and sees it in the brewery again
+    await until(async () => (await listed().catch(() => ({} as Record<string, { operational: boolean }>)))[occupant]?.operational === true, 20_000, journal);
+  });
+
   it("start fails on a jvb.conf the bridge cannot read", async () => {
     await runIn(bridge, "systemctl stop jitsi-videobridge && cp /etc/jitsi-videobridge/jvb.conf /root/jvb.conf.bak && echo 'videobridge {' >> /etc/jitsi-videobridge/jvb.conf");
     const r = await bridge.exec("systemctl start jitsi-videobridge");

@@ -53,6 +53,10 @@ describe("videobridge stand-in and jicofo's bridge tracking", () => {
     const b = bridge("good", account("jvb-good"));
     await until(async () => (await listed())[occupant("jvb-good")]?.operational === true, 15_000, () => b.log());
     expect(b.log()).toMatch(/INFO: .*\[hostname=.* id=test\] MucClient\.join#0: Joined MUC: JvbBrewery@internal\.auth\./);
+    // jicofo health-checks it (every second here) through the brewery, and it answers: still operational.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(j.jicofoLog()).not.toMatch(/Health check (failed|timed out)/);
+    expect((await listed())[occupant("jvb-good")]?.operational).toBe(true);
     const stats = (await (await fetch(`${j.restUrl}/stats`)).json()) as { bridge_selector: Record<string, number> };
     expect(stats.bridge_selector).toMatchObject({ bridge_count: 1, operational_bridge_count: 1 });
     // Prosody gives the room JID in lower case (nodeprep), and so do jicofo's log lines.

@@ -155,6 +155,7 @@ jicofo.xmpp.client { enabled = true, hostname = "${ip}", port = 5222, domain = "
 jicofo.bridge.brewery-jid = "JvbBrewery@internal.auth.${domain}"
 jicofo.conference.initial-timeout = 4 seconds
 jicofo.rest.host = "${ip}"
+jicofo.bridge.health-checks.interval = 1 second
 `);
     execFileSync(process.execPath, [join(JICOFO, "jicofo.mjs"), "--config", jconf, "--pidfile", jicofoPid, "--log", join(dir, "jicofo.log")], {
       env: { ...process.env, JICOFO_HOCON_HELPER_DIR: hocon },

@@ -80,8 +80,11 @@ export class MucClient {
     }, delay);
   }
 
-  /** getConnectAndLoginCallable: true = retry later, "rearmed" = the close re-armed the job, false = done. */
-  async connectAndLogin() {
+  /**
+   * getConnectAndLoginCallable: true = retry later, "rearmed" = the close re-armed the job, false = done. With
+   * reconnecting, a failure is Smack's ReconnectionManager's: "Reconnection failed: " and true (try again).
+   */
+  async connectAndLogin(reconnecting = false) {
     if (this.stopped) return false;
     const c = this.config;
     // SECURITY_MODE unset: STARTTLS required, except on loopback names (createXMPPTCPConnectionConfiguration).
@@ -97,7 +100,8 @@ export class MucClient {
       features = await client.connect();
     } catch (e) {
       client.fail(e);
-      this.log.warn("lambda$getConnectAndLoginCallable$7", "Error connecting:", connectException(e, c));
+      if (reconnecting) this.log.warn("reconnectionFailed", "Reconnection failed: ", connectException(e, c));
+      else this.log.warn("lambda$getConnectAndLoginCallable$7", "Error connecting:", connectException(e, c));
       return true;
     }
     const sm = !!features.getChild("sm", "urn:xmpp:sm:3");
@@ -106,6 +110,12 @@ export class MucClient {
     try {
       await client.authenticate(features);
     } catch (e) {
+      if (reconnecting) {
+        this.log.warn("reconnectionFailed", "Reconnection failed: ", loginException(e));
+        client.removeAllListeners("disconnected");
+        client.fail(e);
+        return true;
+      }
       this.log.warn("lambda$getConnectAndLoginCallable$7", "Failed to login. Disconnecting to trigger a re-connect.", loginException(e));
       client.removeAllListeners("disconnected");
       client.close();
@@ -134,7 +144,7 @@ export class MucClient {
       if (this.stopped) return;
       this.log.info("reconnectingIn", "Reconnecting in 1");
       this.timer = setTimeout(async () => {
-        const again = await this.connectAndLogin();
+        const again = await this.connectAndLogin(true);
         if (again === true) retry();
       }, RECONNECT_MS);
     };
