@@ -59,7 +59,10 @@ export async function commandVerify(o: VerifyFlags): Promise<number> {
       try {
         const host = await connectSsh(inv.name, inv.ssh, { acceptNewHostKey: o.acceptNewHostKey });
         try {
-          const results = await verifyHost(host, inv, { public: o.public });
+          // Checks a–h and, beside them, i (bridges): jicofo's view of the deployment's bridges (their logs are not read here).
+          const { bridgesCheck } = await import("./verify/bridges.js");
+          const [ah, bridges] = await Promise.all([verifyHost(host, inv, { public: o.public }), bridgesCheck(host, inv, undefined, { timeoutMs: 5000 })]);
+          const results = [...ah, bridges];
           report.verification = results;
           report.ok = results.every((r) => r.ok);
           report.tasks.push({ name: "verify", status: report.ok ? "unchanged" : "failed", detail: `${results.filter((r) => r.ok).length}/${results.length} checks passed`, changes: [] });
