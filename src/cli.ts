@@ -111,11 +111,11 @@ export function program(mainOpts: MainOptions = {}): Command {
   subcommand(verify, "commandVerify");
 
   p.command("tasks")
-    .description("list the tasks in the order they run")
+    .description("list the tasks in the order they run (a videobridge host runs those marked)")
     .exitOverride()
     .action(async () => {
-      const { CATALOG } = await import("../tasks/catalog.js");
-      for (const t of CATALOG) process.stdout.write(`${t.name.padEnd(12)} ${t.title}\n`);
+      const { CATALOG, rolesOf } = await import("../tasks/catalog.js");
+      for (const t of CATALOG) process.stdout.write(`${t.name.padEnd(12)} ${t.title}${rolesOf(t.name).includes("videobridge") ? " (also on videobridge hosts)" : ""}\n`);
     });
 
   p.command("hosts")

@@ -11,7 +11,7 @@ export const CATALOG = [
   { name: "prosody", title: "Prosody: token-authenticated domain, guest domain, conference and focus components" },
   { name: "jicofo", title: "jicofo: JWT authentication and XMPP client" },
   { name: "videobridge", title: "jitsi-videobridge: XMPP login and brewery", roles: ["main", "videobridge"] },
-  { name: "accounts", title: "XMPP accounts for jicofo and the videobridge" },
+  { name: "accounts", title: "XMPP accounts for jicofo and the videobridges" },
   { name: "jitsi-meet", title: "jitsi-meet: guest domain and XMPP endpoints in config.js" },
   { name: "nginx", title: "nginx: the web app over HTTPS, BOSH and WebSocket proxied to Prosody" },
   { name: "restart", title: "restart what changed", roles: ["main", "videobridge"] },
