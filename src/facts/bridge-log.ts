@@ -16,10 +16,11 @@ export type BridgeLogState =
   | { kind: "joined"; muc: string }
   | { kind: "conflict"; muc: string; nick: string };
 
-// $1 unit. Whether it runs, then its journal since it (re)started.
+// $1 unit. Whether it runs, then its journal since its main process started (ExecMainStartTimestamp: the process's
+// own lines all come after it).
 const SCRIPT = `u=$1
 echo "@@active $(systemctl is-active "$u" 2>/dev/null)"
-t=$(systemctl show -p ActiveEnterTimestamp --timestamp=unix --value "$u" 2>/dev/null)
+t=$(systemctl show -p ExecMainStartTimestamp --timestamp=unix --value "$u" 2>/dev/null)
 echo "@@log"
 if [ -n "$t" ]; then journalctl -u "$u" --since "$t" -o cat --no-pager -n 400 2>/dev/null; else journalctl -u "$u" -o cat --no-pager -n 400 2>/dev/null; fi
 exit 0`;
