@@ -53,6 +53,9 @@ describe("a videobridge on its own sandbox host", () => {
     expect(log).toContain(`Joined MUC: JvbBrewery@internal.auth.${domain}`);
     expect(log).toContain(`Initialized SinglePortUdpHarvester with address ${bridge.ip}:10000/udp`);
     expect(log).not.toContain(password);
+    // Each line has its own time, as in journald: reading the journal since the unit became active still finds them.
+    const since = await runIn(bridge, `journalctl -u jitsi-videobridge -o cat --no-pager --since "$(systemctl show -p ActiveEnterTimestamp --timestamp=unix --value jitsi-videobridge)"`);
+    expect(since).toContain("Joined MUC:");
     expect(await runIn(bridge, "ps -o user=,group= -p $(systemctl show -p MainPID --value jitsi-videobridge)")).toMatch(/^jvb\s+jitsi\s*$/);
   });
 

@@ -3,12 +3,13 @@
 // entry point jvb/src/main/kotlin/org/jitsi/videobridge/Main.kt). It bridges no media; at the XMPP level it is the
 // bridge of docs/jitsi.md "Bridges on their own hosts":
 //
-//   node jvb.mjs [--config /etc/jitsi-videobridge/jvb.conf] [--pidfile FILE] [--bind-address IP]
+//   node jvb.mjs [--config /etc/jitsi-videobridge/jvb.conf] [--pidfile FILE] [--bind-address IP] [--syslog IDENT]
 //
 // Reads jvb.conf (a bad file: exit 1, as jvb dies on it), then detaches a child that logs in to each configured
 // XMPP server like jicoco's MucClient, joins the brewery with its nickname, publishes colibri stats in its presence
 // every presence-interval, answers health checks, binds videobridge.ice.udp.port and logs the static mappings.
-// Its output is the unit's, i.e. the journal (`journalctl -u jitsi-videobridge`).
+// Its output is the journal (`journalctl -u jitsi-videobridge`): with --syslog, each line goes to syslog under IDENT
+// with its own time, as journald stamps each line of a service's output (the unit passes it); else to stdout.
 import { spawn } from "node:child_process";
 import dgram from "node:dgram";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -28,11 +29,11 @@ const FEATURES = [HEALTH_NS, "urn:xmpp:jingle:apps:dtls:0", "urn:xmpp:jingle:tra
 
 /** Parses --name value options. */
 function options(argv) {
-  const o = { config: "/etc/jitsi-videobridge/jvb.conf", pidfile: undefined, "bind-address": "0.0.0.0", child: false };
+  const o = { config: "/etc/jitsi-videobridge/jvb.conf", pidfile: undefined, "bind-address": "0.0.0.0", syslog: undefined, child: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--child") o.child = true;
-    else if (a === "--config" || a === "--pidfile" || a === "--bind-address") o[a.slice(2)] = argv[++i];
+    else if (["--config", "--pidfile", "--bind-address", "--syslog"].includes(a)) o[a.slice(2)] = argv[++i];
     else {
       process.stderr.write(`jvb: unknown argument ${a}\n`);
       process.exit(2);
@@ -51,8 +52,14 @@ function launch(o) {
       `Exception in thread "main" ${e.message}\n`);
     process.exit(1);
   }
-  // The child keeps our stdout and stderr: the unit's journal.
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--child"], { detached: true, stdio: ["pipe", "inherit", "inherit"] });
+  // The child's output: through logger(1) to syslog, line by line, or our own stdout and stderr.
+  let out = "inherit";
+  if (o.syslog) {
+    const logger = spawn("logger", ["-t", o.syslog], { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+    logger.unref();
+    out = logger.stdin;
+  }
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--child"], { detached: true, stdio: ["pipe", out, out] });
   child.stdin.end(JSON.stringify({ settings, bindAddress: o["bind-address"] }));
   if (o.pidfile) writeFileSync(o.pidfile, `${child.pid}\n`);
   child.unref();
