@@ -50,7 +50,7 @@ describe("a videobridge on its own sandbox host", () => {
     await runIn(bridge, "systemctl start jitsi-videobridge");
     await until(async () => (await listed())[occupant]?.operational === true, 20_000, journal);
     const log = await journal();
-    expect(log).toContain(`Joined MUC: JvbBrewery@internal.auth.${domain}`);
+    expect(log).toContain(`Joined MUC: jvbbrewery@internal.auth.${domain}`); // jxmpp lower-cases JIDs
     expect(log).toContain(`Initialized SinglePortUdpHarvester with address ${bridge.ip}:10000/udp`);
     expect(log).not.toContain(password);
     // Each line has its own time, as in journald: reading the journal since the unit became active still finds them.

@@ -52,7 +52,7 @@ describe("videobridge stand-in and jicofo's bridge tracking", () => {
   it("a bridge with the right credentials is listed by jicofo as operational, and gone when it stops", async () => {
     const b = bridge("good", account("jvb-good"));
     await until(async () => (await listed())[occupant("jvb-good")]?.operational === true, 15_000, () => b.log());
-    expect(b.log()).toMatch(/INFO: .*\[hostname=.* id=test\] MucClient\.join#0: Joined MUC: JvbBrewery@internal\.auth\./);
+    expect(b.log()).toMatch(/INFO: .*\[hostname=.* id=test\] MucClient\.join#0: Joined MUC: jvbbrewery@internal\.auth\./);
     // jicofo health-checks it (every second here) through the brewery, and it answers: still operational.
     await new Promise((r) => setTimeout(r, 1500));
     expect(j.jicofoLog()).not.toMatch(/Health check (failed|timed out)/);
@@ -93,9 +93,17 @@ describe("videobridge stand-in and jicofo's bridge tracking", () => {
 
   it("a wrong brewery JID: the bridge joins that room, jicofo does not list it", async () => {
     const b = bridge("wrongmuc", account("jvb-wrongmuc", { brewery: `OtherBrewery@internal.auth.${j.domain}` }));
-    await until(() => b.log().includes("Joined MUC: OtherBrewery@"), 15_000, () => b.log());
+    await until(() => b.log().includes("Joined MUC: otherbrewery@"), 15_000, () => b.log());
     await new Promise((r) => setTimeout(r, 500));
     expect(Object.keys(await listed()).some((k) => k.endsWith("/jvb-wrongmuc"))).toBe(false);
+  });
+
+  it("certificate verification on, Prosody's certificate self-signed: the TLS handshake fails, the bridge not listed", async () => {
+    const b = bridge("verify", account("jvb-verify", { verify: true }));
+    await until(() => b.log().includes("Error connecting:"), 10_000, () => b.log());
+    expect(b.log()).toContain("javax.net.ssl.SSLHandshakeException: PKIX path building failed");
+    expect(b.log()).not.toContain("Disabling certificate verification!");
+    expect(Object.keys(await listed()).some((k) => k.endsWith("/jvb-verify"))).toBe(false);
   });
 
   it("Prosody unreachable: the connection error is logged, the bridge not listed", async () => {

@@ -20,6 +20,8 @@ export interface BridgeConf {
   nickname: string;
   udpPort: number;
   port?: number;
+  /** Verify Prosody's certificate (DISABLE_CERTIFICATE_VERIFICATION = false). Default false. */
+  verify?: boolean;
 }
 
 /** A running bridge stand-in. */
@@ -38,7 +40,7 @@ export function jvbConf(c: BridgeConf): string {
   PASSWORD = "${c.password}"
   MUC_JIDS = "${c.brewery}"
   MUC_NICKNAME = "${c.nickname}"
-  DISABLE_CERTIFICATE_VERIFICATION = true
+  DISABLE_CERTIFICATE_VERIFICATION = ${c.verify ? "false" : "true"}
 }
 videobridge.ice.udp.port = ${c.udpPort}
 `;

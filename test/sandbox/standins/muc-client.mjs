@@ -157,8 +157,10 @@ export class MucClient {
   }
 
   /** MucWrapper.join: createOrJoin with the nickname; a new room is made non-anonymous. */
-  async join(mucJid) {
-    const key = mucJid.toLowerCase();
+  async join(configured) {
+    // JidCreate.entityBareFrom: jxmpp's stringprep lower-cases the JID, so do the join and the log line.
+    const mucJid = configured.toLowerCase();
+    const key = mucJid;
     const nick = this.config.mucNickname;
     const occupant = `${mucJid}/${nick}`;
     const state = { joined: false, lastPresence: `<presence to="${esc(occupant)}"/>` };

@@ -5,54 +5,26 @@
 import { EventEmitter } from "node:events";
 import net from "node:net";
 import tls from "node:tls";
-import { Element } from "ltx";
-import SaxLtx from "ltx/src/parsers/ltx.js";
+import { readFileSync } from "node:fs";
+import { StreamParser } from "./stream-parser.mjs";
 import { scramSha1 } from "./scram.mjs";
+
+// Java trusts the system's CA store (on Arch, what update-ca-trust builds from /etc/ca-certificates and
+// /usr/share/ca-certificates); so do the stand-ins, through the bundle it writes, instead of Node's own list.
+const SYSTEM_CA = "/etc/ssl/certs/ca-certificates.crt";
+
+/** The system CA bundle, or undefined (Node's built-in list) when there is none. */
+function systemCa() {
+  try {
+    return readFileSync(SYSTEM_CA, "utf8");
+  } catch {
+    return undefined;
+  }
+}
 
 /** Escapes text for XML attributes and text nodes. */
 export function esc(s) {
   return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
-}
-
-/** Parses an XMPP stream into "open" (stream attrs) and "element" (depth-1 Element) events. */
-class StreamParser extends EventEmitter {
-  constructor() {
-    super();
-    this.sax = new SaxLtx();
-    let depth = 0;
-    let el = null;
-    this.sax.on("startElement", (name, attrs) => {
-      depth += 1;
-      if (depth === 1) {
-        this.emit("open", attrs);
-        return;
-      }
-      const child = new Element(name, attrs);
-      el = el ? el.cnode(child) : child;
-    });
-    this.sax.on("endElement", () => {
-      depth -= 1;
-      if (depth === 0) {
-        this.emit("close");
-        return;
-      }
-      if (!el) return;
-      if (el.parent) {
-        el = el.parent;
-      } else {
-        const done = el;
-        el = null;
-        this.emit("element", done);
-      }
-    });
-    this.sax.on("text", (t) => {
-      if (el) el.t(t);
-    });
-    this.sax.on("error", (e) => this.emit("error", e));
-  }
-  write(data) {
-    this.sax.write(data);
-  }
 }
 
 /** One client connection; login() resolves once bound and available. */
@@ -212,6 +184,7 @@ export class XmppClient extends EventEmitter {
           socket: plain,
           servername: o.domain,
           rejectUnauthorized: !o.disableCertificateVerification,
+          ca: o.disableCertificateVerification ? undefined : systemCa(),
         }, () => resolve(s));
         s.once("error", reject);
       });
