@@ -142,8 +142,10 @@ export class MucClient {
     this.listenerLog.warn("connectionClosedOnError", "Closed on error:", { javaClass: "java.io.IOException", message: err?.message ?? "connection lost" });
     const retry = () => {
       if (this.stopped) return;
-      this.log.info("reconnectingIn", "Reconnecting in 1");
       this.timer = setTimeout(async () => {
+        // timeDelay() 1: after a second reconnectingIn(0) from the countdown, then once more before the attempt.
+        this.log.info("reconnectingIn", "Reconnecting in 0");
+        this.log.info("reconnectingIn", "Reconnecting in 0");
         const again = await this.connectAndLogin(true);
         if (again === true) retry();
       }, RECONNECT_MS);
