@@ -18,6 +18,8 @@ class Fake extends FakeHost {
   }
 }
 
+const JOINED = { kind: "joined", muc: "jvbbrewery@internal.auth.meet.example.org" } as const;
+
 describe("restart", () => {
   it("orders units by dependency, notified or stopped, each once", () => {
     expect(restartOrder(["nginx", "jicofo", "prosody"], ["jicofo"])).toEqual(["prosody", "jicofo", "nginx"]);
@@ -31,12 +33,12 @@ describe("restart", () => {
     ...over,
   });
   it("plans nothing, and says so, when nothing changed", () => {
-    expect(restart.plan(testInventory(), running(), planEnv())).toEqual({ changes: [], reason: "nothing changed, every service running: nothing to restart" });
+    expect(restart.plan(testInventory(), { services: running(), bridge: JOINED }, planEnv())).toEqual({ changes: [], reason: "nothing changed, every service running: nothing to restart" });
   });
   it("plans one restart change, in dependency order, and says why a unit this run did not change is restarted", () => {
     const f = running({ pending: new Set(["jicofo"]), stale: new Map([["nginx", ["/etc/nginx/nginx.conf"]]]) });
     f.states.set("jitsi-videobridge", { enabled: true, active: false });
-    const plan = restart.plan(testInventory(), f, planEnv({ notified: new Set(["prosody"]) }));
+    const plan = restart.plan(testInventory(), { services: f, bridge: JOINED }, planEnv({ notified: new Set(["prosody"]) }));
     expect(plan.changes).toEqual([
       {
         kind: "restart",
@@ -45,6 +47,16 @@ describe("restart", () => {
       },
     ]);
   });
+  it("restarts a running bridge the brewery refused (nickname taken): it does not try again on its own", () => {
+    const bridge = { kind: "conflict", muc: "jvbbrewery@internal.auth.meet.example.org", nick: "b1" } as const;
+    expect(restart.plan(testInventory(), { services: running(), bridge }, planEnv()).changes).toEqual([
+      { kind: "restart", units: ["jitsi-videobridge"], why: { "jitsi-videobridge": "the brewery refused its nickname 'b1' (taken) and it does not try again until it restarts" } },
+    ]);
+    const stopped = running();
+    stopped.states.set("jitsi-videobridge", { enabled: false, active: false });
+    expect(restart.plan(testInventory(), { services: stopped, bridge }, planEnv()).changes).toEqual([]);
+  });
+
   it("recognises Prosody's module load errors", () => {
     const log = [
       "Nov 27 19:00:00 general info Hello and welcome to Prosody version 0.12.3",

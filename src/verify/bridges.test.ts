@@ -71,6 +71,18 @@ describe("bridgesCheck", () => {
     expect(r.detail).toBe(`2/3 bridges operational in JvbBrewery@internal.auth.meet.example.org; missing b2 (nickname b2): login refused: Prosody answered not-authorized for jvb-b2@auth.meet.example.org (the bridge's password differs from its account's on the main host)`);
   });
 
+  it("a bridge listed under a nickname another bridge should have: both named, the refused one by its conflict", async () => {
+    const host = await jicofo(() => debug({ [`${BREWERY}/main`]: true, [`${BREWERY}/b2`]: true }));
+    const log = (text: string) => ({ name: "x", run: async () => ({ code: 0, stdout: `@@active active\n@@log\n${text}\n`, stderr: "" }) }) as unknown as Host;
+    const hosts: Record<string, Host> = { b1: log(`Authenticated, resumed=false\nJoined MUC: ${BREWERY}`), b2: log(`Authenticated, resumed=false\nXMPP error reply received from ${BREWERY}/b2: XMPPError: conflict - cancel.`) };
+    const fleet = { bridgesDone: async () => undefined, bridgeRun: (n: string) => ({ host: hosts[n], ok: true }) };
+    const r = await bridgesCheck(host, INV, fleet, { pollMs: 10, timeoutMs: 20_000 });
+    expect(r.ok).toBe(false);
+    expect(r.detail).toBe(
+      `1/3 bridges operational in JvbBrewery@internal.auth.meet.example.org; missing b1 (nickname b1): it joined the brewery, but not as 'b1' (another MUC_NICKNAME in its configuration); b2 (nickname b2): duplicate nickname: the brewery refused 'b2' (conflict: another occupant holds it); the bridge does not try again until it restarts`,
+    );
+  });
+
   it("says so when jicofo's REST interface cannot be read", async () => {
     const host = { name: "main", forward: async () => { throw new Error("Connection refused"); } } as unknown as Host;
     const r = await bridgesCheck(host, INV, undefined, { pollMs: 10, timeoutMs: 50 });

@@ -124,18 +124,22 @@ export async function bridgesCheck(host: Host, inv: Inventory, fleet: FleetLink 
     if (!restError && missing.length === 0)
       return done(true, `${expected.length}/${expected.length} bridges in the brewery and operational: ${expected.map((b) => (b.own ? `${b.nickname} (on ${b.name})` : b.nickname)).join(", ")}`);
     const out = Date.now() >= deadline;
-    // Each missing bridge's own account of it (its log since it started), read every few rounds and at the end.
+    // Each missing bridge's own account of it (its log since it started), read every few rounds and at the end; the
+    // logs of the bridges jicofo lists are read too: one may be listed under a nickname another bridge should have
+    // (its own refused with a conflict).
     if (!restError && (out || round % 3 === 2)) {
-      const causes = await Promise.all(
-        missing.map(async (b) => {
+      const read = await Promise.all(
+        expected.map(async (b) => {
           const run = hostOf(b);
           const log = run?.host ? await readFact(run.host, bridgeLog(UNITS.videobridge)).catch(() => undefined) : undefined;
-          return { b, run, log, settled: !run || !run.ok || (log !== undefined && !["logged-in", "silent"].includes(log.kind) && !(log.kind === "unreachable" && round < 6)) };
+          return { b, run, log, missing: missing.includes(b) };
         }),
       );
-      if (out || causes.every((c) => c.settled)) {
-        const lines = causes.map((c) => `${c.b.name} (nickname ${c.b.nickname}): ${diagnose(c.b, { inv, seen, expected, run: c.run && { ok: c.run.ok, error: c.run.error }, log: c.log })}`);
-        return done(false, `${expected.length - missing.length}/${expected.length} bridges operational in ${brewery}; missing ${lines.join("; ")}`);
+      const failing = read.filter((c) => c.missing || c.log?.kind === "conflict");
+      const settled = (c: (typeof read)[number]) => !c.run || !c.run.ok || (c.log !== undefined && !["logged-in", "silent"].includes(c.log.kind) && !(c.log.kind === "unreachable" && round < 6));
+      if (out || failing.every(settled)) {
+        const lines = failing.map((c) => `${c.b.name} (nickname ${c.b.nickname}): ${diagnose(c.b, { inv, seen: c.missing ? seen : [], expected, run: c.run && { ok: c.run.ok, error: c.run.error }, log: c.log })}`);
+        return done(false, `${expected.length - failing.length}/${expected.length} bridges operational in ${brewery}; missing ${lines.join("; ")}`);
       }
     }
     if (out) return done(false, restError || `bridges missing from ${brewery}: ${missing.map((b) => b.name).join(", ")}`);
