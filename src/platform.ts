@@ -32,6 +32,8 @@ export const PATHS = {
   pluginDir: "/usr/lib/jitsi-meet-prosody",
   jicofoConf: "/etc/jicofo/jicofo.conf",
   jvbConf: "/etc/jitsi-videobridge/jvb.conf",
+  /** The bridge's legacy properties (SC_HOME in the AUR's /etc/jitsi-videobridge/config): its XMPP users win over jvb.conf's. */
+  jvbSipProperties: "/etc/jitsi-videobridge/sip-communicator.properties",
   /** provision's own files, included last by jicofo.conf and jvb.conf (docs/hocon.md). */
   jicofoProvisionConf: "/etc/jicofo/provision.conf",
   jvbProvisionConf: "/etc/jitsi-videobridge/provision.conf",

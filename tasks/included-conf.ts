@@ -18,6 +18,8 @@ export interface IncludedConfFacts {
   ownership: ConfigOwnership;
   /** What else the rendering needs from the host (the bridge's local address behind NAT), if anything. */
   extra?: unknown;
+  /** Another file of the package this task edits (the bridge's sip-communicator.properties), if it exists. */
+  also?: FileFact | null;
 }
 
 /** What differs between jicofo and the bridge. */
@@ -43,6 +45,8 @@ export interface IncludedConfSpec {
   editConf(conf: string): string;
   /** What the reason says our file does. */
   does(inv: Inventory): string;
+  /** Another file of the package, edited in place when it exists (same ownership), with what the edit is for. */
+  alsoEdits?: { path: string; edit(content: string): string; why: string };
 }
 
 /** The task for `s`. */
@@ -61,7 +65,13 @@ export function includedConfTask(s: IncludedConfSpec): Task<IncludedConfFacts> {
     title: s.title,
     facts: (inv) => {
       const extra = s.extraFact?.(inv);
-      return { file: file(s.conf), ours: file(s.ours), ownership: configOwnership(s.unit, s.conf), ...(extra ? { extra } : {}) } as FactsOf<IncludedConfFacts>;
+      return {
+        file: file(s.conf),
+        ours: file(s.ours),
+        ownership: configOwnership(s.unit, s.conf),
+        ...(extra ? { extra } : {}),
+        ...(s.alsoEdits ? { also: file(s.alsoEdits.path) } : {}),
+      } as FactsOf<IncludedConfFacts>;
     },
     plan(inv, f, env) {
       const pkgFile = f.file;
@@ -83,9 +93,13 @@ export function includedConfTask(s: IncludedConfSpec): Task<IncludedConfFacts> {
       for (const [path, now, content] of [[s.ours, f.ours, want.ours], [s.conf, pkgFile, want.conf]] as const)
         if (!now || now.content !== content || now.owner !== owner || now.group !== group || now.mode !== mode)
           changes.push({ kind: "file", path, content, previous: now?.content ?? null, owner, group, mode, notify: [s.unit] });
+      // The other file is only edited (its content), never created; it keeps the ownership it has.
+      const also = s.alsoEdits && f.also ? { ...f.also, want: s.alsoEdits.edit(f.also.content) } : undefined;
+      if (s.alsoEdits && also && also.want !== also.content)
+        changes.push({ kind: "file", path: s.alsoEdits.path, content: also.want, previous: also.content, owner: also.owner, group: also.group, mode: also.mode, notify: [s.unit] });
       return {
         changes,
-        reason: `${s.ours} (included last by ${s.conf}) ${s.does(inv)}; ${owner}:${group} ${mode.toString(8).padStart(4, "0")}, ${why}`,
+        reason: `${s.ours} (included last by ${s.conf}) ${s.does(inv)}; ${owner}:${group} ${mode.toString(8).padStart(4, "0")}, ${why}${s.alsoEdits && f.also ? `; ${s.alsoEdits.why}` : ""}`,
         handoff: s.handoff ? { [s.handoff]: password } : {},
         secrets: [password.value],
       };

@@ -10,13 +10,14 @@ import { titleOf } from "./catalog.js";
 
 /** The files each service reads that provision manages (or edits): a newer one means the service must restart. */
 export function serviceFiles(inv: Inventory): Map<string, string[]> {
-  if (inv.role === "videobridge") return new Map([[UNITS.videobridge, [PATHS.jvbConf, PATHS.jvbProvisionConf]]]);
+  const bridge = [PATHS.jvbConf, PATHS.jvbProvisionConf, PATHS.jvbSipProperties];
+  if (inv.role === "videobridge") return new Map([[UNITS.videobridge, bridge]]);
   const d = inv.jitsi.domain;
   const certs = [d, `auth.${d}`].flatMap((h) => [`${PATHS.certDir}/${h}.crt`, `${PATHS.certDir}/${h}.key`]);
   return new Map([
     [UNITS.prosody, [PATHS.prosodyMain, prosodyConfigPath(d), ...certs]],
     [UNITS.jicofo, [PATHS.jicofoConf, PATHS.jicofoProvisionConf]],
-    [UNITS.videobridge, [PATHS.jvbConf, PATHS.jvbProvisionConf]],
+    [UNITS.videobridge, bridge],
     [UNITS.nginx, [PATHS.nginxConf, nginxSitePath(d), `${PATHS.certDir}/${d}.crt`, `${PATHS.certDir}/${d}.key`]],
   ]);
 }

@@ -201,6 +201,20 @@ describe("videobridge facts", () => {
   });
 });
 
+describe("videobridge: the package's legacy XMPP login", () => {
+  const SHIPPED = readFileSync(new URL("../test/sandbox/packages/jitsi-videobridge/files/etc/jitsi-videobridge/sip-communicator.properties", import.meta.url), "utf8");
+  it("comments out the legacy shard connection in sip-communicator.properties (it would win over ours), keeping its ownership; then nothing", async () => {
+    const { disableLegacyXmppUsers } = await import("../src/render/sip-properties.js");
+    const also = { content: SHIPPED, owner: "jvb", group: "jitsi", mode: 0o600 };
+    const plan = videobridge.plan(INV, { ...facts(), also }, env());
+    expect(plan.changes).toEqual([
+      { kind: "file", path: "/etc/jitsi-videobridge/sip-communicator.properties", content: disableLegacyXmppUsers(SHIPPED), previous: SHIPPED, owner: "jvb", group: "jitsi", mode: 0o600, notify: ["jitsi-videobridge"] },
+    ]);
+    expect(videobridge.plan(INV, { ...facts(), also: { ...also, content: disableLegacyXmppUsers(SHIPPED) } }, env()).changes).toEqual([]);
+    expect(videobridge.plan(INV, { ...facts(), also: null }, env()).changes).toEqual([]);
+  });
+});
+
 describe("videobridge plan on a videobridge host (pure)", () => {
   const BRIDGE: Inventory = { ...INV, name: "JVB1", role: "videobridge", main: "h", bridge: { nickname: "jvb1", xmppServer: "xmpp.meet.example.com" } };
   const ours = (plan: ReturnType<typeof videobridge.plan>) => (plan.changes.find((c) => c.kind === "file" && c.path === JVB_PROVISION_CONF) as FileChange).content;

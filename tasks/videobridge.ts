@@ -10,6 +10,7 @@ import type { Inventory } from "../src/inventory-types.js";
 import { isIP } from "node:net";
 import { PATHS, UNITS } from "../src/platform.js";
 import { editJvbConf, existingJvbPassword, JVB_USERNAME, renderJvbProvision } from "../src/render/jvb.js";
+import { disableLegacyXmppUsers } from "../src/render/sip-properties.js";
 import { includedConfTask, type IncludedConfFacts } from "./included-conf.js";
 import { titleOf } from "./catalog.js";
 
@@ -57,6 +58,7 @@ export const videobridge = includedConfTask({
       nat: nat(inv, routeSource),
     }),
   editConf: editJvbConf,
+  alsoEdits: { path: PATHS.jvbSipProperties, edit: disableLegacyXmppUsers, why: `no legacy XMPP login in ${PATHS.jvbSipProperties} (it would win over ours)` },
   does: (inv) =>
     `logs the bridge in as ${jvbUsername(inv)}@auth.${inv.jitsi.domain}${inv.role === "videobridge" ? ` at ${inv.bridge.xmppServer}` : ""} and joins the brewery as ${inv.bridge.nickname}${inv.bridge.publicAddress ? `, media announced at ${inv.bridge.publicAddress}` : ""}`,
 });

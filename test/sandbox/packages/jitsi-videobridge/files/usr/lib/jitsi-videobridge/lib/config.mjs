@@ -2,6 +2,11 @@
 // connections (jvb XmppClientConnectionConfig.kt: `videobridge.apis.xmpp-client.configs`, incomplete entries
 // dropped), the presence interval, the ICE UDP port (`videobridge.ice.udp.port`, 10000) and ice4j's static
 // mappings (`ice4j.harvest.mapping.static-mappings`), with the defaults of their reference.conf (docs/jitsi.md).
+// Like jvb, the legacy `org.jitsi.videobridge.xmpp.user.<id>.*` properties of sip-communicator.properties (read from
+// SC_HOME: /etc/jitsi-videobridge in the AUR's `config`) win over `configs` whenever any exist
+// (XmppClientConnectionConfig.kt: legacy first, the new config only when it finds none).
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { STANDINS } from "./standins.mjs";
 
 const { ConfigError, at, parseDuration, readHocon } = await import(new URL("hocon.mjs", STANDINS).href);
@@ -42,7 +47,31 @@ export function jvbSettings(tree) {
   return { configs, presenceIntervalMs: parseDuration(interval, "videobridge.apis.xmpp-client.presence-interval"), udpPort, staticMappings };
 }
 
-/** Loads and validates jvb.conf (with what it includes). */
+const LEGACY_PREFIX = "org.jitsi.videobridge.xmpp.user.";
+
+/** The legacy XMPP user connections of a .properties text (`key=value` lines; `#`/`!` comments), by id. */
+export function legacyXmppUsers(text) {
+  const byId = new Map();
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#") || line.startsWith("!")) continue;
+    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
+    if (!m || !m[1].startsWith(LEGACY_PREFIX)) continue;
+    const rest = m[1].slice(LEGACY_PREFIX.length);
+    const dot = rest.indexOf(".");
+    if (dot < 0) continue;
+    const id = rest.slice(0, dot);
+    if (!byId.has(id)) byId.set(id, {});
+    byId.get(id)[rest.slice(dot + 1)] = m[2];
+  }
+  return [...byId].map(([id, props]) => mucClientConfig(id, props));
+}
+
+/** Loads and validates jvb.conf (with what it includes); legacy XMPP users in sip-communicator.properties beside it win. */
 export function loadJvbConfig(file) {
-  return jvbSettings(readHocon(file, HELPER_DIR));
+  const settings = jvbSettings(readHocon(file, HELPER_DIR));
+  const props = join(dirname(file), "sip-communicator.properties");
+  const legacy = existsSync(props) ? legacyXmppUsers(readFileSync(props, "utf8")) : [];
+  if (legacy.length) settings.configs = legacy.filter((c) => c.complete);
+  return settings;
 }
