@@ -44,6 +44,7 @@ describe("from fresh", () => {
       ["expired-refused", true],
       ["room-scoped", true],
       ["web-path", true],
+      ["bridges", true],
     ]);
     const log = await h.commandLog();
     // yay's own recipe, as the login user; never yay or makepkg as root.

@@ -72,6 +72,10 @@ describe("a main host and two videobridge hosts", () => {
     const installed = await b1.exec("pacman -Qq prosody jicofo nginx 2>&1; pacman -Qq jitsi-videobridge");
     expect(installed.stdout).toMatch(/jitsi-videobridge/);
     expect(installed.stdout).not.toMatch(/^(prosody|jicofo|nginx)$/m);
+    // The package's legacy shard login (it would win over ours) is commented out, the rest of the file kept.
+    const props = await b1.exec("cat /etc/jitsi-videobridge/sip-communicator.properties");
+    expect(props.stdout).not.toMatch(/^org\.jitsi\.videobridge\.xmpp\.user\./m);
+    expect(props.stdout).toMatch(/^org\.ice4j\.ice\.harvest\.STUN_MAPPING_HARVESTER_ADDRESSES=/m);
   }, 600_000);
 
   it("a second run changes nothing and restarts nothing", async () => {

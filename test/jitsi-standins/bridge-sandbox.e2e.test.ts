@@ -32,6 +32,8 @@ beforeAll(async () => {
   await configureMain(main, domain, "provision-test", randomBytes(16).toString("hex"));
   await runIn(main, `prosodyctl register jvb-${BRIDGE} auth.${domain}`, `${password}\n${password}\n`);
   await runIn(bridge, `echo 'include required("provision.conf")' >> /etc/jitsi-videobridge/jvb.conf`);
+  // As the tool does: the package's legacy shard login in sip-communicator.properties would win over jvb.conf's.
+  await runIn(bridge, "sed -i 's/^org\\.jitsi\\.videobridge\\.xmpp\\.user\\./# &/' /etc/jitsi-videobridge/sip-communicator.properties");
   await configureBridge(password);
 }, 240_000);
 
@@ -79,6 +81,15 @@ describe("a videobridge on its own sandbox host", () => {
     // the bridge reconnects within a second, jicofo within 5 s, and sees it in the brewery again
     await until(async () => (await listed().catch(() => ({} as Record<string, { operational: boolean }>)))[occupant]?.operational === true, 20_000, journal);
   });
+
+  it("a legacy XMPP login in sip-communicator.properties wins over jvb.conf's, as in jvb: the bridge drops out", async () => {
+    await until(async () => (await listed())[occupant]?.operational === true, 20_000, journal);
+    await runIn(bridge, "sed -i 's/^# \\(org\\.jitsi\\.videobridge\\.xmpp\\.user\\.\\)/\\1/' /etc/jitsi-videobridge/sip-communicator.properties && systemctl restart jitsi-videobridge");
+    await until(async () => !(occupant in (await listed())), 10_000, journal);
+    await until(async () => (await journal()).includes("id=shard"), 10_000, journal);
+    await runIn(bridge, "sed -i 's/^org\\.jitsi\\.videobridge\\.xmpp\\.user\\./# &/' /etc/jitsi-videobridge/sip-communicator.properties && systemctl restart jitsi-videobridge");
+    await until(async () => (await listed())[occupant]?.operational === true, 20_000, journal);
+  }, 120_000);
 
   it("start fails on a jvb.conf the bridge cannot read", async () => {
     await runIn(bridge, "systemctl stop jitsi-videobridge && cp /etc/jitsi-videobridge/jvb.conf /root/jvb.conf.bak && echo 'videobridge {' >> /etc/jitsi-videobridge/jvb.conf");
