@@ -125,6 +125,20 @@ describe("a main host and two videobridge hosts", () => {
       expect(bridgesCheck(repaired.by["fl-main"])?.ok, repaired.all).toBe(true);
     }, 600_000);
 
+  it("the main host's Prosody stopped: every bridge named as unable to reach it; the next run starts Prosody and all come back", async () => {
+    const stop = await main.exec("systemctl stop prosody");
+    expect(stop.code, stop.stderr).toBe(0);
+    const failed = await run(CHECK_ONLY);
+    expect(failed.code, failed.all).toBe(1);
+    const check = bridgesCheck(failed.by["fl-main"]);
+    expect(check?.detail).toMatch(/fl-b1 \(nickname fl-b1\): the main host's Prosody is unreachable at .*5222: .*Connection refused/);
+    expect(check?.detail).toMatch(/fl-b2 \(nickname fl-b2\): the main host's Prosody is unreachable/);
+    const repaired = await run(FULL);
+    expect(repaired.code, repaired.all).toBe(0);
+    expect(repaired.by["fl-main"]!.restarts).toContain("prosody");
+    expect(bridgesCheck(repaired.by["fl-main"])?.ok, repaired.all).toBe(true);
+  }, 600_000);
+
   it("a bridge whose JITSI_DOMAIN names no main host is refused before connecting (exit 2)", async () => {
     writeFileSync(join(inventory, "fl-stray.env"), `SSH_HOST=192.0.2.1\nSSH_USER=arch\nROLE=videobridge\nJITSI_DOMAIN=nomain.sandbox.test\n`);
     const r = await run(["--host", "fl-stray"]);
