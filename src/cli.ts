@@ -76,7 +76,7 @@ export function program(mainOpts: MainOptions = {}): Command {
     .option("--lock-timeout <seconds>", "how long to wait for another run's lock on a host", positiveInt("--lock-timeout"), 120)
     .option("--public", "verify through https://<domain> instead of an SSH tunnel to Prosody")
     .option("--inventory <dir>", "inventory directory (default $PROVISION_INVENTORY_DIR or ./inventory)")
-    .addOption(new Option("--no-verify", "skip the verification at the end (same as --skip verify)"))
+    .addOption(new Option("--no-verify", "skip the verification at the end (same as --skip verify,bridges)"))
     .showHelpAfterError("(run provision --help for usage)")
     .allowExcessArguments(true) // a word that is no command is refused below, with "did you mean"
     .exitOverride()
