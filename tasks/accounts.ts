@@ -25,6 +25,8 @@ export interface AccountsInput {
   jvbPasswordNew: boolean;
   /** The videobridge hosts' accounts: each one's name, state and password. */
   bridges?: { account: string; name: string; state: AccountState; password: string }[];
+  /** Videobridge accounts (jvb-*) on the host whose bridge is no longer in the inventory. */
+  stale?: string[];
 }
 
 /** Whether an account exists and holds `password` (checked locally against its SCRAM stored key). */
@@ -51,6 +53,7 @@ export const accounts: Task<AccountFacts> = {
       jvbPassword: jvbPassword?.value,
       jvbPasswordNew: jvbPassword?.generated === true,
       bridges: bridgeCredentials(inv).map((b) => ({ account: b.account, name: b.name, password: b.password, state: accountState(f.others.get(b.account), b.password) })),
+      stale: f.bridgeAccounts.filter((a) => !inv.bridges.some((b) => b.account === a)),
     });
   },
 };
@@ -100,6 +103,10 @@ export function planAccounts(inv: Inventory, f: AccountsInput): Plan {
         sudo: true,
         stdin: `${b.password}\n${b.password}\n`,
       });
+  // A videobridge host taken out of the inventory loses its login (`prosodyctl unregister` works offline); a session
+  // it still holds ends when it next reconnects.
+  for (const account of f.stale ?? [])
+    changes.push({ kind: "command", summary: `remove ${account}@${auth} (its videobridge is no longer in the inventory)`, argv: ["prosodyctl", "unregister", account, auth], sudo: true });
   // The subscription notifies Prosody: a running Prosody caches offline users' rosters (rostermanager's
   // roster_cache), so until it restarts, focus@auth logs in with the cached roster, its presence never reaches
   // client_proxy, and focus answers service-unavailable.

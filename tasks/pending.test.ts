@@ -73,12 +73,12 @@ describe("a missing package's files are a pending change", () => {
   });
 
   it("accounts: no Prosody data directory, or a password its task could not read yet", () => {
-    pending(() => accounts.plan(INV, { dataDir: false, subscribed: false, others: new Map() }, planEnv()), ["prosody"], /Prosody's data directory does not exist/);
+    pending(() => accounts.plan(INV, { dataDir: false, subscribed: false, others: new Map(), bridgeAccounts: [] }, planEnv()), ["prosody"], /Prosody's data directory does not exist/);
     const f: AccountsInput = { focus: { exists: false }, jvb: { exists: false }, subscribed: false, focusPasswordNew: true, jvbPassword: "jvb-FAKE", jvbPasswordNew: true };
     pending(() => planAccounts(INV, f), ["jicofo"], /focus password is unknown/);
     pending(() => planAccounts(INV, { ...f, focusPassword: "focus-FAKE", jvbPassword: undefined }), ["jitsi-videobridge"], /jvb password is unknown/);
     // Through the task: nothing handed on by jicofo (skipped as pending) is the same pending change.
-    pending(() => accounts.plan(INV, { dataDir: true, subscribed: false, others: new Map() }, planEnv({ handoff: { jvbPassword: { value: "jvb-FAKE", generated: true } } })), ["jicofo"], /focus password is unknown/);
+    pending(() => accounts.plan(INV, { dataDir: true, subscribed: false, others: new Map(), bridgeAccounts: [] }, planEnv({ handoff: { jvbPassword: { value: "jvb-FAKE", generated: true } } })), ["jicofo"], /focus password is unknown/);
   });
 });
 

@@ -146,7 +146,7 @@ describe("accounts plan: jvb (pure)", () => {
 
 describe("accounts: the videobridge hosts' accounts on the main host", () => {
   const MAIN: Inventory = { ...INV, bridges: [{ name: "b1", nickname: "b1", account: "jvb-b1" }, { name: "b2", nickname: "b2", account: "jvb-b2" }] };
-  const stored = (others: Map<string, string>) => ({ dataDir: true, subscribed: true, others, focus: "x", jvb: "x" });
+  const stored = (others: Map<string, string>, bridgeAccounts: string[] = []) => ({ dataDir: true, subscribed: true, others, focus: "x", jvb: "x", bridgeAccounts });
   const handoff = { focusPassword: { value: "focus-FAKE", generated: false }, jvbPassword: { value: PW, generated: false } };
 
   it("reads each bridge's account and registers those missing or holding another password, the password on stdin only", async () => {
@@ -167,6 +167,21 @@ describe("accounts: the videobridge hosts' accounts on the main host", () => {
       "register jvb-b1@auth.meet.example.com for videobridge b1",
       "register jvb-b2@auth.meet.example.com for videobridge b2",
     ]);
+  });
+});
+
+describe("accounts: a videobridge host taken out of the inventory", () => {
+  it("loses its account (prosodyctl unregister, which works offline); the inventory's bridges keep theirs", async () => {
+    const { scramFileFor } = await import("../test/support/tasks/scram.js");
+    const { bridgePassword } = await import("../src/bridge-account.js");
+    const MAIN: Inventory = { ...INV, bridges: [{ name: "b1", nickname: "b1", account: "jvb-b1" }] };
+    const handoff = { focusPassword: { value: "focus-FAKE", generated: false }, jvbPassword: { value: PW, generated: false } };
+    const f = { dataDir: true, subscribed: true, focus: "x", jvb: "x", others: new Map([["jvb-b1", scramFileFor(bridgePassword(INV.jwt.appSecret, "jvb-b1", INV.jitsi.domain))]]), bridgeAccounts: ["jvb-b1", "jvb-old.one"] };
+    const plan = accounts.plan(MAIN, f as never, planEnv({ handoff }));
+    expect((plan.changes as CommandChange[]).filter((c) => c.argv[2]?.startsWith("jvb-"))).toEqual([
+      { kind: "command", summary: "remove jvb-old.one@auth.meet.example.com (its videobridge is no longer in the inventory)", argv: ["prosodyctl", "unregister", "jvb-old.one", "auth.meet.example.com"], sudo: true },
+    ]);
+    expect(accounts.plan(MAIN, { ...f, bridgeAccounts: ["jvb-b1"] } as never, planEnv({ handoff })).changes).toEqual([]);
   });
 });
 

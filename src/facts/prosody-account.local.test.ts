@@ -33,6 +33,22 @@ describe("prosody account files", () => {
     const out = execFileSync("sh", ["-c", f.script.replace("prosodyctl about", `prosodyctl --config ${join(dir, "p.cfg.lua")} about`), f.name, ...f.args], { encoding: "utf8" });
     const got = f.parse(out, 0);
     expect([...got.others.keys()]).toEqual(["jvb-b1.x"]);
+    expect(got.bridgeAccounts).toEqual(["jvb-b1.x"]);
     expect(passwordMatches("pw-FAKE", parseAccountFile(got.others.get("jvb-b1.x")!)!)).toBe(true);
+  });
+
+  it("removes an account offline with prosodyctl unregister (Prosody 13's deluser needs a running server)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "prosody-account-"));
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, "data"));
+    execFileSync("chown", ["prosody", join(dir, "data")]);
+    const cfg = join(dir, "p.cfg.lua");
+    writeFileSync(cfg, `data_path = "${dir}/data"\npidfile = "${dir}/p.pid"\nVirtualHost "auth.example.test"\nauthentication = "internal_hashed"\n`);
+    execFileSync("prosodyctl", ["--config", cfg, "register", "jvb-gone", "auth.example.test"], { input: "pw-FAKE\npw-FAKE\n", stdio: ["pipe", "ignore", "ignore"] });
+    const f = storedAccounts("auth.example.test", "focus.example.test");
+    const read = () => f.parse(execFileSync("sh", ["-c", f.script.replace("prosodyctl about", `prosodyctl --config ${cfg} about`), f.name, ...f.args], { encoding: "utf8" }), 0);
+    expect(read().bridgeAccounts).toEqual(["jvb-gone"]);
+    execFileSync("prosodyctl", ["--config", cfg, "unregister", "jvb-gone", "auth.example.test"], { stdio: "ignore" });
+    expect(read().bridgeAccounts).toEqual([]);
   });
 });

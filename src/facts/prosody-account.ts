@@ -15,6 +15,8 @@ export interface StoredAccounts {
   subscribed: boolean;
   /** The other accounts asked for (the remote bridges'), by account name, when they exist. */
   others: Map<string, string>;
+  /** Every videobridge host account (jvb-*) that exists, by name: those no longer in the inventory are removed. */
+  bridgeAccounts: string[];
 }
 
 // $1 auth host storage dir name, $2 focus component, then the storage names of other accounts to read. Prints the data
@@ -25,11 +27,18 @@ const ACCOUNTS = `d=$(prosodyctl about 2>/dev/null | sed -n 's/^Data directory: 
 h=$1 c=$2; shift 2
 for u in focus jvb "$@"; do [ -f "$d/$h/accounts/$u.dat" ] && { echo "@@$u"; cat "$d/$h/accounts/$u.dat"; }; done
 grep -qF "$c" "$d/$h/roster/focus.dat" 2>/dev/null && echo "@@subscribed"
+echo "@@bridgeaccounts"
+for f in "$d/$h/accounts"/jvb%2d*.dat; do [ -f "$f" ] && { n=\${f##*/}; echo "\${n%.dat}"; }; done
 exit 0`;
 
 /** Prosody's datamanager encoding of a host name in storage paths (every non-alphanumeric byte as %xx). */
 export function storeName(host: string): string {
   return host.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/** The account or host name a storage name stands for (storeName's inverse). */
+export function unstoreName(stored: string): string {
+  return stored.replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
 /** Pure: ACCOUNTS's output (`others` are the accounts asked for besides focus and jvb). */
@@ -40,7 +49,8 @@ export function parseStoredAccounts(stdout: string, others: readonly string[] = 
     const text = s.get(storeName(a));
     if (text !== undefined) found.set(a, text);
   }
-  return { dataDir: parseProsodyAbout(stdout).dataDir !== undefined, focus: s.get("focus"), jvb: s.get("jvb"), subscribed: s.has("subscribed"), others: found };
+  const bridgeAccounts = (s.get("bridgeaccounts") ?? "").split("\n").filter((l) => l !== "").map(unstoreName).sort();
+  return { dataDir: parseProsodyAbout(stdout).dataDir !== undefined, focus: s.get("focus"), jvb: s.get("jvb"), subscribed: s.has("subscribed"), others: found, bridgeAccounts };
 }
 
 /** The fact: focus@, jvb@ and `others`@ of `authHost`, and whether `focusComponent` is subscribed to focus@. */

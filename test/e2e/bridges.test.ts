@@ -149,11 +149,15 @@ describe("a main host and two videobridge hosts", () => {
     rmSync(join(inventory, "fl-stray.env"));
   }, 60_000);
 
-  it("a bridge torn out of the inventory does not break the main host: its check expects the bridges the inventory lists", async () => {
+  it("a bridge torn out of the inventory does not break the main host: its check expects the bridges the inventory lists; its account goes", async () => {
     rmSync(join(inventory, "fl-b2.env"));
     const r = await run(["--host", "fl-main"]);
     expect(r.code, r.all).toBe(0);
     expect(bridgesCheck(r.by["fl-main"])).toMatchObject({ ok: true, detail: "2/2 bridges in the brewery and operational: fl-main (on fl-main), fl-b1" });
-    expect(status(r.by["fl-main"]!, "accounts")).toBe("unchanged");
+    expect(status(r.by["fl-main"]!, "accounts")).toBe("changed");
+    expect(r.by["fl-main"]!.tasks.find((t) => t.name === "accounts")!.changes).toEqual(["remove jvb-fl-b2@auth.fl-main.sandbox.test (its videobridge is no longer in the inventory)"]);
+    expect((await main.exec("ls /var/lib/prosody/auth%2efl-main%2esandbox%2etest/accounts")).stdout.split("\n").filter(Boolean).sort()).toEqual(["focus.dat", "jvb%2dfl-b1.dat", "jvb.dat"]);
+    const again = await run(["--host", "fl-main"]);
+    expect(again.by["fl-main"]!.changes, again.all).toBe(0);
   }, 600_000);
 });
