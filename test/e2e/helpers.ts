@@ -31,6 +31,8 @@ export interface TaskLine {
   name: string;
   status: string;
   detail: string;
+  /** One line per change. */
+  changes: string[];
 }
 
 export interface Report {
