@@ -1,7 +1,7 @@
 // The order of a run's hosts: main first, bridges after it in parallel, the main host's bridges proof after them,
 // and no deadlock whatever --parallel is.
 import { describe, expect, it } from "vitest";
-import { Fleet, Slots } from "./fleet-run.js";
+import { FleetGates, Slots } from "./fleet-run.js";
 import type { Inventory } from "./inventory-types.js";
 import { testInventory } from "../test/support/tasks/harness.js";
 
@@ -9,7 +9,7 @@ const main = testInventory({ name: "main", bridges: [{ name: "b1", nickname: "b1
 const bridge = (name: string): Inventory => testInventory({ name, role: "videobridge", main: "main", bridge: { nickname: name, xmppServer: "meet.example.org" } });
 
 /** Play one host's part as the runner does: a slot, the start gate, its work, the bridges proof (main), finished. */
-async function host(inv: Inventory, fleet: Fleet, slots: Slots, log: string[]): Promise<void> {
+async function host(inv: Inventory, fleet: FleetGates, slots: Slots, log: string[]): Promise<void> {
   await slots.acquire();
   try {
     await fleet.beforeStart(inv);
@@ -32,7 +32,7 @@ describe("fleet run order", () => {
     it(`main first, bridges after it, the proof once both are done with their connections open (--parallel ${parallel})`, async () => {
       const invs = [main, bridge("b1"), bridge("b2")];
       const slots = new Slots(parallel);
-      const fleet = new Fleet(invs, slots);
+      const fleet = new FleetGates(invs, slots);
       const log: string[] = [];
       // Bridges listed first on purpose: the order comes from the gates, not from the list.
       await Promise.all([...invs].reverse().map((i) => host(i, fleet, slots, log)));
@@ -44,7 +44,7 @@ describe("fleet run order", () => {
 
   it("a bridge whose main host is not in the run starts at once and closes at once", async () => {
     const slots = new Slots(1);
-    const fleet = new Fleet([bridge("b1")], slots);
+    const fleet = new FleetGates([bridge("b1")], slots);
     const log: string[] = [];
     await host(bridge("b1"), fleet, slots, log);
     expect(log).toEqual(["b1 tasks", "b1 closed"]);
@@ -53,7 +53,7 @@ describe("fleet run order", () => {
   it("a main host that ends without its proof (failed, or not selected) lets its bridges go on", async () => {
     const slots = new Slots(2);
     const invs = [main, bridge("b1")];
-    const fleet = new Fleet(invs, slots);
+    const fleet = new FleetGates(invs, slots);
     const b = (async () => {
       await slots.acquire();
       await fleet.beforeStart(invs[1]!);

@@ -54,7 +54,7 @@ interface Deployment {
 }
 
 /** The gates of one run, by deployment (its main host's inventory name). */
-export class Fleet {
+export class FleetGates {
   private readonly deployments = new Map<string, Deployment>();
 
   /** `invs`: the run's hosts. A deployment is coordinated when its main host is in the run. */

@@ -1,5 +1,6 @@
 // Deployments: a main host and the videobridge hosts that share its JITSI_DOMAIN, resolved from the whole inventory.
 import { join } from "node:path";
+import { bridgeAccount } from "./bridge-account.js";
 import { UsageError } from "./errors.js";
 import { hostNames, readInventoryFiles } from "./inventory-files.js";
 import { inventoryDir, loadInventoryWithSources } from "./inventory.js";
@@ -59,7 +60,7 @@ export function expandHosts(names: string[], hosts: HostSketch[], dir: string): 
 export function bridgeRefs(domain: string, hosts: HostSketch[]): BridgeRef[] {
   return hosts
     .filter((h) => h.role === "videobridge" && h.domain === domain)
-    .map((h) => ({ name: h.name, nickname: h.nickname, account: `jvb-${h.name.toLowerCase()}` }));
+    .map((h) => ({ name: h.name, nickname: h.nickname, account: bridgeAccount(h.name) }));
 }
 
 /**

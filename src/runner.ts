@@ -13,7 +13,7 @@ import { errorText } from "./output/error-text.js";
 import { stepTitle, withWaiting } from "./output/progress.js";
 import type { LogSink } from "./output/sink.js";
 import { RunFacts, runTask, type TaskRun } from "./run-task.js";
-import { Fleet, Slots } from "./fleet-run.js";
+import { FleetGates, Slots } from "./fleet-run.js";
 import { rolesOf } from "../tasks/catalog.js";
 import { newRunState, type Task, type TaskContext } from "./task.js";
 
@@ -87,7 +87,7 @@ export type Connector = (inv: Inventory) => Promise<Host>;
 export async function runHosts(invs: Inventory[], tasks: Task[], connect: Connector, opts: RunOptions): Promise<HostReport[]> {
   const reports = invs.map((inv): HostReport => ({ host: inv.name, ok: true, changes: 0, restarts: [], tasks: [] }));
   const slots = new Slots(opts.parallel);
-  const fleet = new Fleet(invs, slots);
+  const fleet = new FleetGates(invs, slots);
   const write = opts.write ?? ((t: string) => process.stdout.write(t));
   const renderer = opts.renderer ?? (process.stdout.isTTY ? "default" : "simple");
   const list = new Listr(
@@ -127,7 +127,7 @@ async function runOneHost(
   report: HostReport,
   write: (t: string) => void,
   hostTask: ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRenderer>,
-  fleet: Fleet,
+  fleet: FleetGates,
 ): Promise<void> {
   const counts: WireCounts = { commands: 0, writes: 0, forwards: 0 };
   const state = newRunState([inv.jwt.appSecret]);

@@ -9,7 +9,7 @@ import type { Host } from "../host/host.js";
 import type { Inventory } from "../inventory-types.js";
 import { UNITS } from "../platform.js";
 import { JICOFO_REST_PORT } from "../render/jicofo.js";
-import { breweryJid } from "../render/jvb.js";
+import { breweryJid, JVB_USERNAME } from "../render/jvb.js";
 import type { FleetLink } from "../task.js";
 import type { CheckResult } from "./checks.js";
 
@@ -32,7 +32,7 @@ export interface SeenBridge {
 
 /** The bridges the main host expects: its own, then every videobridge host of the inventory. */
 export function expectedBridges(inv: Inventory): ExpectedBridge[] {
-  return [{ name: inv.name, nickname: inv.bridge.nickname, account: "jvb", own: true }, ...inv.bridges.map((b) => ({ ...b, own: false }))];
+  return [{ name: inv.name, nickname: inv.bridge.nickname, account: JVB_USERNAME, own: true }, ...inv.bridges.map((b) => ({ ...b, own: false }))];
 }
 
 /** Pure: the bridges jicofo's /debug lists in `brewery` (.bridge_selector.bridge, keyed by occupant JID brewery/nick). */
